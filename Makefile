@@ -14,10 +14,13 @@ all: build
 deps:
 	@./.ci/install-deps
 
+# Packages first: cmake itself may be among the missing.
 $(BUILD)/CMakeCache.txt:
+	@./.ci/install-deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-configure: deps $(BUILD)/CMakeCache.txt
+configure: deps
+	@$(MAKE) --no-print-directory $(BUILD)/CMakeCache.txt
 
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)

@@ -1,0 +1,219 @@
+/*
+ * ast.h — the in-memory spec: what the parser builds, the checker resolves
+ * and the emitters read.
+ *
+ * Ownership: a `spec` owns everything reachable from it (every `char *`, every
+ * array); spec_free() releases it all.  Locations borrow the file paths given
+ * on the command line.
+ *
+ * Fields marked "check:" are filled by check_spec(); before that they hold
+ * -1 / NULL / 0.  The emitters run only on a spec that checked clean.
+ */
+#ifndef SMGEN_AST_H
+#define SMGEN_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+/* Value types; the order matches sm_type in runtime/sm_api.h. */
+typedef enum ty_kind {
+    TY_NONE = 0,
+    TY_INT, TY_NUMBER, TY_BOOL, TY_STRING, TY_DATETIME, TY_UUID, TY_OBJECT,
+    TY_ANY, TY_ENUM, TY_MODEL, TY_ARRAY,
+    TY_NAMED /* parser: a name not yet resolved to TY_ENUM or TY_MODEL     */
+} ty_kind;
+
+typedef struct ast_type {
+    ty_kind kind;      /* TY_ARRAY for [T]                                  */
+    ty_kind item;      /* arrays: the item type                             */
+    char *name;        /* TY_NAMED/ENUM/MODEL (or such an item): the name   */
+    sm_loc loc;        /* the type's first token                            */
+    bool item_nullable;/* [T?]                                              */
+    int ref;           /* check: enum or model index, -1                    */
+} ast_type;
+
+typedef enum lit_kind {
+    LIT_STRING = 1, LIT_INT, LIT_TRUE, LIT_FALSE, LIT_NULL,
+    LIT_EMPTY_ARRAY, LIT_EMPTY_OBJECT
+} lit_kind;
+
+typedef struct ast_lit {
+    lit_kind kind;
+    char *str;         /* LIT_STRING                                        */
+    int64_t num;       /* LIT_INT                                           */
+    sm_loc loc;
+} ast_lit;
+
+/* Field flags; the bits match sm_field_flag in runtime/sm_api.h. */
+enum {
+    AF_NULLABLE = 1u << 0, AF_READONLY = 1u << 1, AF_WRITEONLY = 1u << 2,
+    AF_REQUIRED = 1u << 3, AF_MAXLEN = 1u << 4, AF_MIN = 1u << 5,
+    AF_MAX = 1u << 6, AF_NOTBLANK = 1u << 7, AF_ITEM_NULLABLE = 1u << 8
+};
+
+/* Server fills; the order matches sm_fill. */
+typedef enum fill_kind {
+    FILL_NONE = 0, FILL_AUTO, FILL_NOW, FILL_CALLER, FILL_UUID, FILL_TOKEN,
+    FILL_PARAM
+} fill_kind;
+
+typedef struct ast_field {
+    char *name;
+    sm_loc loc;
+    ast_type type;
+    unsigned flags;           /* AF_* bits                                  */
+    int64_t maxlen, min, max; /* with AF_MAXLEN / AF_MIN / AF_MAX           */
+    sm_loc maxlen_loc, min_loc, max_loc, notblank_loc; /* the modifiers     */
+    bool has_default;
+    ast_lit def;
+    fill_kind fill;
+    char *fill_arg;           /* FILL_PARAM: the parameter name             */
+    sm_loc fill_loc;          /* the fill keyword (FILL_PARAM: the name)    */
+} ast_field;
+
+typedef struct ast_model {
+    char *name;
+    sm_loc loc;
+    ast_field *fields;
+    size_t nfields, cap;
+} ast_model;
+
+typedef struct ast_enum {
+    char *name;
+    sm_loc loc;
+    bool is_int;
+    ast_lit *values;          /* LIT_STRING or LIT_INT                      */
+    size_t nvalues, cap;
+} ast_enum;
+
+/* Path parameter kinds; the order matches sm_param_kind. */
+typedef enum param_kind { PK_INT = 1, PK_UUID, PK_STRING } param_kind;
+
+typedef struct ast_param {
+    char *name;
+    sm_loc loc;
+    param_kind kind;
+    char *alias;              /* NULL if none                               */
+    char *notfound;           /* never NULL after parsing ("Not found.")    */
+} ast_param;
+
+/* Operation kinds, methods and scope modes; orders match sm_api.h. */
+typedef enum op_kind {
+    OP_LIST = 1, OP_CREATE, OP_RETRIEVE, OP_UPDATE, OP_DESTROY, OP_REFUSE
+} op_kind;
+typedef enum http_method {
+    M_GET = 1, M_POST, M_PUT, M_PATCH, M_DELETE
+} http_method;
+typedef enum scope_mode {
+    SCOPE_INHERIT = 0, SCOPE_OBJECT, SCOPE_NONE, SCOPE_INTERNAL
+} scope_mode;
+
+typedef struct ast_op {
+    op_kind kind;
+    sm_loc loc;               /* the kind keyword: where the line starts    */
+    http_method method;
+    sm_loc method_loc;
+    char *subpath;
+    sm_loc subpath_loc;
+    int status;
+    sm_loc status_loc;
+    bool paginated;
+    sm_loc paginated_loc;
+    scope_mode scope_mode;    /* SCOPE_INHERIT unless `scope` was given     */
+    char *scope;              /* SCOPE_OBJECT given on the line             */
+    sm_loc scope_loc;
+    char *id;                 /* `id NAME`, NULL if none                    */
+    sm_loc id_loc;
+    int *errors;              /* `errors N ...`                             */
+    sm_loc *error_locs;
+    size_t nerrors, errors_cap, error_locs_cap;
+
+    /* check: */
+    int resource;             /* index into spec.resources                  */
+    char *op_id;              /* final operation id                         */
+    char *path;               /* prefix + resource path + subpath           */
+    scope_mode eff_scope_mode;/* SCOPE_OBJECT/NONE/INTERNAL                 */
+    const char *eff_scope;    /* SCOPE_OBJECT: the object (borrowed)        */
+    int request_model, response_model;
+    unsigned flags;           /* 1 paginated, 2 empty body (sm_op_flag)     */
+    uint16_t *statuses;       /* success first, then errors ascending       */
+    size_t nstatuses;
+} ast_op;
+
+enum { HIDE_LIST = 1u << 0, HIDE_RETRIEVE = 1u << 1 };
+
+/* A name used as a reference, with where it was written. */
+typedef struct ast_ref {
+    char *name;               /* NULL when absent                           */
+    sm_loc loc;
+    int index;                /* check: resolved index, -1                  */
+} ast_ref;
+
+typedef struct ast_resource {
+    char *name;
+    sm_loc loc;
+    ast_ref model, list_model;
+    char *path;
+    sm_loc path_loc;
+    ast_ref scope;            /* index unused                               */
+    ast_ref soft_delete;      /* index: field of the model (check)          */
+    unsigned hides;           /* HIDE_* bits                                */
+    ast_op *ops;
+    size_t nops, cap;
+    int id_field;             /* check: index of the model's `id`, -1       */
+} ast_resource;
+
+typedef struct ast_api {
+    char *name;
+    sm_loc loc;
+    char *title, *version, *prefix, *default_key;
+    sm_loc title_loc, version_loc, prefix_loc, default_key_loc;
+    char *auth, *errors;      /* "bearer", "drf"                            */
+    ast_ref user;
+    ast_ref *scopes;          /* in declared order                          */
+    size_t nscopes, cap;
+} ast_api;
+
+typedef struct spec {
+    const char **files;       /* borrowed command-line paths, in order      */
+    size_t nfiles;
+    ast_api *apis;            /* exactly one after a clean check            */
+    size_t napis, capis;
+    ast_param *params;
+    size_t nparams, cparams;
+    ast_enum *enums;
+    size_t nenums, cenums;
+    ast_model *models;
+    size_t nmodels, cmodels;
+    ast_resource *resources;
+    size_t nresources, cresources;
+
+    /* check: */
+    ast_op **ops;             /* every operation, sorted by path, method    */
+    size_t nops;
+    const char **scopes;      /* declared scope objects, sorted (borrowed)  */
+    size_t nscopes;
+} spec;
+
+/* Empty spec over `files` (borrowed). */
+void spec_init(spec *s, const char **files, size_t nfiles);
+/* Frees everything the spec owns. */
+void spec_free(spec *s);
+
+/* Grow `*v` (elements of `size` bytes, `*cap` allocated) to hold one more
+ * than `n`, and return a pointer to the zeroed new element at index n.
+ * The caller increments its count.  Aborts on allocation failure. */
+void *ast_push(void *v, size_t *cap, size_t n, size_t size);
+/* strdup / strndup that abort on allocation failure; free() the result. */
+char *ast_strdup(const char *s);
+char *ast_strndup(const char *s, size_t n);
+
+/* Spec-language names of the enums above, for messages and emitters. */
+const char *ty_name(ty_kind k);       /* "int", ..., "enum", "model", "array" */
+const char *op_kind_name(op_kind k);  /* "list", ...                        */
+const char *method_name(http_method m); /* "GET", ...                       */
+
+#endif /* SMGEN_AST_H */

@@ -1,0 +1,382 @@
+/*
+ * jsonio.c — Python-compatible JSON errors and output around jansson.
+ *
+ * Error mapping.  jansson stops after the token it could not use and reports
+ * its own wording; Python's json module reports the position where that
+ * token starts (after whitespace).  We recover that start by re-walking the
+ * text with jansson's token boundaries (token_start_before) and translate:
+ *
+ *   jansson                            Python
+ *   ---------------------------------  -----------------------------------
+ *   (decoder: invalid UTF-8)           'utf-8' codec can't decode byte ...
+ *   (text starts with a BOM)           Unexpected UTF-8 BOM (decode using
+ *                                      utf-8-sig)
+ *   value parsed, more text follows    Extra data
+ *   unexpected token / invalid token   Expecting value; but when the token
+ *                                      starts with a valid number or
+ *                                      true/false/null ("01", "1.", "truex")
+ *                                      Python reads that prefix and then
+ *                                      reports Extra data (top level) or
+ *                                      Expecting ',' delimiter (in a container)
+ *                                      right after it
+ *   string or '}' expected             Expecting property name enclosed in
+ *                                      double quotes
+ *   ':' expected                       Expecting ':' delimiter
+ *   '}' expected, ']' expected         Expecting ',' delimiter; "']' expected"
+ *                                      right after '[' is Expecting value
+ *   premature end of input (string)    Unterminated string starting at
+ *   control character, newline         Invalid control character at
+ *   invalid escape                     Invalid \escape, Invalid \uXXXX escape
+ *                                      (or Unterminated string at end of text)
+ *   anything else (lone surrogates,    jansson's own text: Python would have
+ *   integers beyond 64 bits, NaN ...)  accepted these, we cannot
+ *
+ * Positions are printed as Python does: line, column and char counted in
+ * code points, column 1-based from the last newline.
+ */
+#include "jsonio.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pytext.h"
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Appends "what: line L column C (char P)" for byte offset pos. */
+static void py_error(strbuf *msg, const char *s, size_t pos, const char *what)
+{
+    size_t chars = 0, line = 1, last_nl_char = 0;
+    int seen_nl = 0;
+    for (size_t i = 0; i < pos; i++) {
+        if (((unsigned char)s[i] & 0xC0) == 0x80)
+            continue;
+        if (s[i] == '\n') {
+            line++;
+            last_nl_char = chars;
+            seen_nl = 1;
+        }
+        chars++;
+    }
+    size_t col = seen_nl ? chars - last_nl_char : chars + 1;
+    strbuf_addf(msg, "%s: line %zu column %zu (char %zu)", what, line, col,
+                chars);
+}
+
+/* End of a number token as jansson's lexer consumes it. */
+static size_t jansson_number_end(const char *s, size_t len, size_t i)
+{
+    if (i < len && s[i] == '-')
+        i++;
+    if (i < len && s[i] == '0') {
+        i++;
+        if (i < len && isdigit((unsigned char)s[i]))
+            return i;
+    } else if (i < len && isdigit((unsigned char)s[i])) {
+        while (i < len && isdigit((unsigned char)s[i]))
+            i++;
+    } else {
+        return i;
+    }
+    if (i < len && s[i] == '.') {
+        i++;
+        if (i >= len || !isdigit((unsigned char)s[i]))
+            return i;
+        while (i < len && isdigit((unsigned char)s[i]))
+            i++;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= len || !isdigit((unsigned char)s[i]))
+            return i;
+        while (i < len && isdigit((unsigned char)s[i]))
+            i++;
+    }
+    return i;
+}
+
+/* Start of the last token (jansson's boundaries) that begins before pos. */
+static size_t token_start_before(const char *s, size_t len, size_t pos)
+{
+    size_t i = 0, last = pos;
+    while (i < len && i < pos) {
+        unsigned char c = (unsigned char)s[i];
+        if (is_ws((char)c)) {
+            i++;
+            continue;
+        }
+        last = i;
+        if (c == '"') {
+            i++;
+            while (i < len && s[i] != '"') {
+                if (s[i] == '\\' && i + 1 < len)
+                    i++;
+                i++;
+            }
+            i++;
+        } else if (strchr("{}[]:,", c)) {
+            i++;
+        } else if (c == '-' || isdigit(c)) {
+            size_t e = jansson_number_end(s, len, i);
+            i = e > i ? e : i + 1;
+        } else if (isalpha(c)) {
+            while (i < len && isalpha((unsigned char)s[i]))
+                i++;
+        } else {
+            i++;
+            while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+                i++;
+        }
+    }
+    return last;
+}
+
+/* Length of the value Python's scanner reads at s[i] when it is a number or
+ * a literal (0 when none). */
+static size_t py_value_prefix(const char *s, size_t len, size_t i)
+{
+    static const char *const lits[] = {"true", "false", "null"};
+    size_t j = i;
+    if (j < len && s[j] == '-')
+        j++;
+    if (j < len && s[j] == '0') {
+        j++;
+    } else if (j < len && s[j] >= '1' && s[j] <= '9') {
+        while (j < len && isdigit((unsigned char)s[j]))
+            j++;
+    } else {
+        for (size_t k = 0; k < 3; k++) {
+            size_t n = strlen(lits[k]);
+            if (len - i >= n && memcmp(s + i, lits[k], n) == 0)
+                return n;
+        }
+        return 0;
+    }
+    if (j + 1 < len && s[j] == '.' && isdigit((unsigned char)s[j + 1])) {
+        j += 2;
+        while (j < len && isdigit((unsigned char)s[j]))
+            j++;
+    }
+    if (j < len && (s[j] == 'e' || s[j] == 'E')) {
+        size_t k = j + 1;
+        if (k < len && (s[k] == '+' || s[k] == '-'))
+            k++;
+        if (k < len && isdigit((unsigned char)s[k])) {
+            while (k < len && isdigit((unsigned char)s[k]))
+                k++;
+            j = k;
+        }
+    }
+    return j - i;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static size_t first_non_ws(const char *s, size_t len, size_t i)
+{
+    while (i < len && is_ws(s[i]))
+        i++;
+    return i;
+}
+
+/* Finds the bad escape in the string token starting at s0. */
+static void escape_error(strbuf *msg, const char *s, size_t len, size_t s0)
+{
+    size_t i = s0 + 1;
+    while (i < len) {
+        if (s[i] == '"')
+            break;
+        if (s[i] != '\\') {
+            i++;
+            continue;
+        }
+        if (i + 1 >= len) {
+            py_error(msg, s, s0, "Unterminated string starting at");
+            return;
+        }
+        char c = s[i + 1];
+        if (strchr("\"\\/bfnrt", c)) {
+            i += 2;
+        } else if (c == 'u') {
+            int ok = i + 6 <= len;
+            for (size_t k = i + 2; ok && k < i + 6; k++)
+                ok = isxdigit((unsigned char)s[k]);
+            if (!ok) {
+                py_error(msg, s, i + 1, "Invalid \\uXXXX escape");
+                return;
+            }
+            i += 6;
+        } else {
+            py_error(msg, s, i, "Invalid \\escape");
+            return;
+        }
+    }
+    py_error(msg, s, s0, "Unterminated string starting at");
+}
+
+static void map_error(strbuf *msg, const char *s, size_t len,
+                      const json_error_t *e)
+{
+    const char *t = e->text;
+    size_t p = e->position < 0 ? 0 : (size_t)e->position;
+    if (p > len)
+        p = len;
+    size_t tlen = strlen(t);
+    int at_eof = tlen >= 16 && strcmp(t + tlen - 16, "near end of file") == 0;
+    size_t start = at_eof ? len : token_start_before(s, len, p);
+
+    if (starts_with(t, "premature end of input")) {
+        py_error(msg, s, token_start_before(s, len, p),
+                 "Unterminated string starting at");
+    } else if (starts_with(t, "control character") ||
+               starts_with(t, "unexpected newline")) {
+        py_error(msg, s, p, "Invalid control character at");
+    } else if (starts_with(t, "invalid escape")) {
+        escape_error(msg, s, len, token_start_before(s, len, p));
+    } else if (starts_with(t, "string or '}' expected")) {
+        py_error(msg, s, start,
+                 "Expecting property name enclosed in double quotes");
+    } else if (starts_with(t, "':' expected")) {
+        py_error(msg, s, start, "Expecting ':' delimiter");
+    } else if (starts_with(t, "'}' expected") ||
+               starts_with(t, "']' expected")) {
+        size_t k = start;
+        while (k > 0 && is_ws(s[k - 1]))
+            k--;
+        if (t[1] == ']' && k > 0 && s[k - 1] == '[')
+            py_error(msg, s, start, "Expecting value");
+        else
+            py_error(msg, s, start, "Expecting ',' delimiter");
+    } else if (starts_with(t, "unexpected token") ||
+               starts_with(t, "invalid token")) {
+        size_t n = at_eof ? 0 : py_value_prefix(s, len, start);
+        if (n == 0)
+            py_error(msg, s, start, "Expecting value");
+        else if (start == first_non_ws(s, len, 0))
+            py_error(msg, s, start + n, "Extra data");
+        else
+            py_error(msg, s, start + n, "Expecting ',' delimiter");
+    } else {
+        strbuf_adds(msg, t);
+    }
+}
+
+json_t *jsonio_parse(const char *buf, size_t len, strbuf *msg)
+{
+    pytext_utf8err ue;
+    size_t vlen = len;
+    if (pytext_utf8_check((const unsigned char *)buf, len, 0, &vlen, &ue)) {
+        pytext_utf8_message(msg, (const unsigned char *)buf, &ue);
+        return NULL;
+    }
+    len = vlen;
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+        py_error(msg, buf, 0, "Unexpected UTF-8 BOM (decode using utf-8-sig)");
+        return NULL;
+    }
+    json_error_t e;
+    json_t *v = json_loadb(buf, len,
+                           JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK |
+                               JSON_ALLOW_NUL,
+                           &e);
+    if (!v) {
+        map_error(msg, buf, len, &e);
+        return NULL;
+    }
+    size_t end = first_non_ws(buf, len, e.position < 0 ? 0 : (size_t)e.position);
+    if (end < len) {
+        json_decref(v);
+        py_error(msg, buf, end, "Extra data");
+        return NULL;
+    }
+    return v;
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+void jsonio_dump(strbuf *out, const json_t *v)
+{
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY |
+                                JSON_REAL_PRECISION(17));
+    if (!s) {
+        strbuf_adds(out, "null");
+        return;
+    }
+    /* Rewrite what jansson prints differently from Python: floats, the hex
+     * case of \u escapes, and raw U+2028/U+2029 (DRF escapes those). */
+    size_t i = 0, n = strlen(s);
+    while (i < n) {
+        char c = s[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            strbuf_addc(out, '"');
+            while (j < n && s[j] != '"') {
+                if (s[j] == '\\' && j + 1 < n) {
+                    if (s[j + 1] == 'u' && j + 5 < n) {
+                        char esc[6] = {'\\', 'u', 0, 0, 0, 0};
+                        for (int k = 0; k < 4; k++)
+                            esc[2 + k] = (char)tolower((unsigned char)s[j + 2 + k]);
+                        strbuf_add(out, esc, 6);
+                        j += 6;
+                    } else {
+                        strbuf_add(out, s + j, 2);
+                        j += 2;
+                    }
+                } else if ((unsigned char)s[j] == 0xE2 && j + 2 < n &&
+                           (unsigned char)s[j + 1] == 0x80 &&
+                           ((unsigned char)s[j + 2] == 0xA8 ||
+                            (unsigned char)s[j + 2] == 0xA9)) {
+                    strbuf_adds(out, (unsigned char)s[j + 2] == 0xA8
+                                         ? "\\u2028"
+                                         : "\\u2029");
+                    j += 3;
+                } else {
+                    strbuf_addc(out, s[j++]);
+                }
+            }
+            strbuf_addc(out, '"');
+            i = j + 1;
+        } else if (c == '-' || isdigit((unsigned char)c)) {
+            size_t j = i;
+            int real = 0;
+            while (j < n && strchr("-+0123456789.eE", s[j])) {
+                if (s[j] == '.' || s[j] == 'e' || s[j] == 'E')
+                    real = 1;
+                j++;
+            }
+            if (real) {
+                char tmp[64], repr[40];
+                size_t tl = j - i < sizeof tmp - 1 ? j - i : sizeof tmp - 1;
+                memcpy(tmp, s + i, tl);
+                tmp[tl] = '\0';
+                pytext_float_repr(strtod(tmp, NULL), repr);
+                strbuf_adds(out, repr);
+            } else {
+                strbuf_add(out, s + i, j - i);
+            }
+            i = j;
+        } else {
+            strbuf_addc(out, c);
+            i++;
+        }
+    }
+    free(s);
+}
+
+char *jsonio_dumps(const json_t *v, size_t *len)
+{
+    strbuf b = STRBUF_INIT;
+    jsonio_dump(&b, v);
+    if (len)
+        *len = b.len;
+    return strbuf_steal(&b);
+}

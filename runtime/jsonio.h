@@ -1,0 +1,33 @@
+/*
+ * jsonio.h — JSON in and out the way the mocked API's Python stack does it,
+ * with jansson doing the parsing and printing.
+ *
+ * In:  jsonio_parse() reads a request body like DRF's JSONParser (UTF-8
+ *      stream reader + json.load) and, on failure, words the error like
+ *      Python: "Expecting value: line 1 column 1 (char 0)".
+ * Out: jsonio_dump() prints compact JSON like DRF's JSONRenderer
+ *      (separators "," and ":", UTF-8 unescaped, U+2028/U+2029 escaped,
+ *      floats as Python's repr, \u escapes in lower-case hex).
+ *
+ * Ownership: jsonio_parse returns a new reference (json_decref it); both
+ * functions append text to a caller-owned strbuf.
+ */
+#ifndef SM_JSONIO_H
+#define SM_JSONIO_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "strbuf.h"
+
+/* Parses buf[0..len).  NULL on failure, with the Python message appended to
+ * msg (without DRF's "JSON parse error - " prefix). */
+json_t *jsonio_parse(const char *buf, size_t len, strbuf *msg);
+
+/* Appends v as compact DRF-style JSON. */
+void jsonio_dump(strbuf *out, const json_t *v);
+
+/* Same, as a malloc'd NUL-terminated string; *len (may be NULL) its length. */
+char *jsonio_dumps(const json_t *v, size_t *len);
+
+#endif

@@ -1,0 +1,353 @@
+/*
+ * main.c — the specmock command: options, start-up, the event loop, and one
+ * cleanup path (docs/contracts.md §3).  The only file that names the
+ * generated tables (specmock_api); everything else takes a const sm_api *.
+ *
+ * Exit status: 0 after SIGINT/SIGTERM (or --help/--version), 2 for bad
+ * command-line input or unreadable/malformed files, 1 when the server
+ * cannot start (port taken, store unusable).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "clock.h"
+#include "handlers.h"
+#include "router.h"
+#include "server.h"
+#include "sm_api.h"
+#include "store.h"
+#include "strbuf.h"
+
+#ifndef SPECMOCK_VERSION
+#define SPECMOCK_VERSION "0.0.0"
+#endif
+
+typedef struct options {
+    const char *host;
+    int port;
+    const char *db;
+    const char *keys;
+    const char *clock;
+    int64_t clock_us;
+    int sync;
+} options;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: specmock [--host H] [--port P] [--db DIR] [--keys FILE]\n"
+            "                [--clock RFC3339] [--sync] [--help] [--version]\n"
+            "\n"
+            "Serves the %s (%u operations) as a mock.\n"
+            "\n"
+            "  --host H       address to listen on (default 127.0.0.1)\n"
+            "  --port P       port, 0 picks a free one (default 8010)\n"
+            "  --db DIR       keep data in the LMDB environment in DIR (created\n"
+            "                 if missing); without it a temporary directory is\n"
+            "                 used and removed on exit\n"
+            "  --keys FILE    JSON array of API keys:\n"
+            "                 [{\"key\": \"phx_...\", \"scopes\": [\"<object>:read\"],\n"
+            "                   \"project\": 1, \"session\": false, \"user\": {...}}]\n"
+            "                 without it the key '%s' is a session\n"
+            "                 key allowed every operation\n"
+            "  --clock T      fixed clock starting at T (e.g. 2026-01-01T00:00:00Z),\n"
+            "                 advancing 1 s after every successful write\n"
+            "  --sync         fsync every write transaction\n"
+            "  --help         this text\n"
+            "  --version      print the version\n"
+            "\n"
+            "The last start-up line is 'listening on http://HOST:PORT'.\n",
+            specmock_api.title ? specmock_api.title : "API",
+            (unsigned)specmock_api.nops,
+            specmock_api.default_key ? specmock_api.default_key : "");
+}
+
+static int bad_usage(const char *fmt, const char *a, const char *b)
+{
+    fputs("specmock: ", stderr);
+    fprintf(stderr, fmt, a, b);
+    fputs("\n", stderr);
+    return 2;
+}
+
+/* 0 ok, 1 done (help/version printed), 2 bad usage (message printed). */
+static int parse_args(int argc, char **argv, options *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *val = NULL;
+        char name[32];
+        if (strncmp(arg, "--", 2) != 0)
+            return bad_usage("unexpected argument '%s' (see --help)%s", arg, "");
+        const char *eq = strchr(arg, '=');
+        size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
+        if (nlen >= sizeof name)
+            nlen = sizeof name - 1;
+        memcpy(name, arg, nlen);
+        name[nlen] = '\0';
+        if (!strcmp(name, "--help")) {
+            usage(stdout);
+            return 1;
+        }
+        if (!strcmp(name, "--version")) {
+            printf("specmock %s\n", SPECMOCK_VERSION);
+            return 1;
+        }
+        if (!strcmp(name, "--sync")) {
+            if (eq)
+                return bad_usage("option '%s' takes no value%s", name, "");
+            o->sync = 1;
+            continue;
+        }
+        if (strcmp(name, "--host") && strcmp(name, "--port") &&
+            strcmp(name, "--db") && strcmp(name, "--keys") &&
+            strcmp(name, "--clock"))
+            return bad_usage("unknown option '%s' (see --help)%s", name, "");
+        if (eq)
+            val = eq + 1;
+        else if (i + 1 < argc)
+            val = argv[++i];
+        else
+            return bad_usage("option '%s' needs a value%s", name, "");
+        if (!strcmp(name, "--host")) {
+            if (!*val)
+                return bad_usage("--host: empty address%s%s", "", "");
+            o->host = val;
+        } else if (!strcmp(name, "--port")) {
+            char *end;
+            errno = 0;
+            long p = strtol(val, &end, 10);
+            if (!*val || *end || errno || p < 0 || p > 65535 || val[0] == '-' ||
+                val[0] == '+' || val[0] == ' ')
+                return bad_usage("--port: '%s' is not a port number (0-65535)%s",
+                                 val, "");
+            o->port = (int)p;
+        } else if (!strcmp(name, "--db")) {
+            if (!*val)
+                return bad_usage("--db: empty directory name%s%s", "", "");
+            o->db = val;
+        } else if (!strcmp(name, "--keys")) {
+            o->keys = val;
+        } else if (!strcmp(name, "--clock")) {
+            if (clock_parse(val, strlen(val), &o->clock_us) != CLOCK_OK)
+                return bad_usage("--clock: '%s' is not an RFC 3339 date-time "
+                                 "(e.g. 2026-01-01T00:00:00Z)%s",
+                                 val, "");
+            o->clock = val;
+        }
+    }
+    return 0;
+}
+
+/* Removes the temporary store: its files, then the directory. */
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            strbuf p = STRBUF_INIT;
+            strbuf_addf(&p, "%s/%s", dir, e->d_name);
+            unlink(p.p);
+            strbuf_free(&p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    (void)sig;
+    (void)what;
+    event_base_loopbreak(arg);
+}
+
+/* Number of "{param}" segments in the API prefix. */
+static unsigned count_params(const char *prefix)
+{
+    unsigned n = 0;
+    for (const char *p = prefix ? prefix : ""; *p; p++)
+        n += *p == '{';
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    const sm_api *api = &specmock_api;
+    options o = {"127.0.0.1", 8010, NULL, NULL, NULL, 0, 0};
+    int rc = 1, port = 0;
+    char tmpdir[4096] = "";
+    strbuf err = STRBUF_INIT, self = STRBUF_INIT;
+    sm_store *store = NULL;
+    sm_keys *keys = NULL;
+    sm_router *router = NULL;
+    uint16_t *ns = NULL;
+    struct event_base *base = NULL;
+    struct event *sigint = NULL, *sigterm = NULL;
+    sm_server *server = NULL;
+    sm_clock clk;
+    sm_app app;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    switch (parse_args(argc, argv, &o)) {
+    case 1:
+        return 0;
+    case 2:
+        return 2;
+    }
+    if (api->abi_version != SM_API_ABI_VERSION) {
+        fprintf(stderr, "specmock: the API tables were generated for ABI %u, "
+                        "this runtime reads ABI %d\n",
+                api->abi_version, SM_API_ABI_VERSION);
+        return 1;
+    }
+
+    /* keys first: a bad file is a usage error, before anything is created */
+    if (o.keys) {
+        if (!(keys = auth_keys_load(api, o.keys, &err))) {
+            fprintf(stderr, "specmock: %s\n", err.p);
+            rc = 2;
+            goto out;
+        }
+    } else {
+        keys = auth_keys_default(api);
+    }
+    char rerr[256];
+    if (!(router = router_new(api, rerr, sizeof rerr))) {
+        fprintf(stderr, "specmock: route table: %s\n", rerr);
+        goto out;
+    }
+
+    if (!o.db) {
+        const char *t = getenv("TMPDIR");
+        snprintf(tmpdir, sizeof tmpdir, "%s/specmock-XXXXXX",
+                 t && *t ? t : "/tmp");
+        if (!mkdtemp(tmpdir)) {
+            fprintf(stderr, "specmock: cannot create a temporary store in %s: "
+                            "%s\n",
+                    t && *t ? t : "/tmp", strerror(errno));
+            tmpdir[0] = '\0';
+            goto out;
+        }
+    }
+    size_t mapsize = STORE_DEFAULT_MAPSIZE;
+    const char *ms = getenv("SPECMOCK_MAP_SIZE"); /* tests: provoke 507 */
+    if (ms && *ms) {
+        char *end;
+        unsigned long long v = strtoull(ms, &end, 10);
+        if (*end || v < 65536) {
+            fprintf(stderr, "specmock: SPECMOCK_MAP_SIZE: '%s' is not a size "
+                            "in bytes (>= 65536)\n",
+                    ms);
+            rc = 2;
+            goto out;
+        }
+        mapsize = (size_t)v;
+    }
+    if (store_open(&store, o.db ? o.db : tmpdir, mapsize, o.sync, &err) != 0) {
+        fprintf(stderr, "specmock: %s\n", err.p);
+        rc = o.db ? 2 : 1;
+        goto out;
+    }
+    ns = calloc(api->nresources ? api->nresources : 1, sizeof *ns);
+    if (!ns)
+        abort();
+    for (uint16_t i = 0; i < api->nresources; i++) {
+        int src = store_namespace(store, api->resources[i].name, &ns[i]);
+        if (src != STORE_OK) {
+            fprintf(stderr, "specmock: %s: %s\n", o.db ? o.db : tmpdir,
+                    store_strerror(src));
+            goto out;
+        }
+    }
+
+    if (o.clock)
+        clock_init_fixed(&clk, o.clock_us);
+    else
+        clock_init_wall(&clk);
+
+    signal(SIGPIPE, SIG_IGN);
+    if (!(base = event_base_new())) {
+        fputs("specmock: cannot create the event loop\n", stderr);
+        goto out;
+    }
+    app.api = api;
+    app.router = router;
+    app.keys = keys;
+    app.store = store;
+    app.clock = &clk;
+    app.ns = ns;
+    app.prefix_params = count_params(api->prefix);
+    app.self_host = NULL;
+    if (!(server = server_new(base, &app))) {
+        fputs("specmock: cannot create the HTTP server\n", stderr);
+        goto out;
+    }
+    if (server_listen(server, o.host, o.port, &port, &err) < 0) {
+        fprintf(stderr, "specmock: %s\n", err.p);
+        goto out;
+    }
+    if (strchr(o.host, ':'))
+        strbuf_addf(&self, "[%s]:%d", o.host, port);
+    else
+        strbuf_addf(&self, "%s:%d", o.host, port);
+    app.self_host = self.p;
+
+    sigint = evsignal_new(base, SIGINT, on_signal, base);
+    sigterm = evsignal_new(base, SIGTERM, on_signal, base);
+    if (!sigint || !sigterm || event_add(sigint, NULL) || event_add(sigterm, NULL)) {
+        fputs("specmock: cannot install signal handlers\n", stderr);
+        goto out;
+    }
+
+    printf("specmock %s: %s (%u operations) from %s\n", SPECMOCK_VERSION,
+           api->title ? api->title : api->name, (unsigned)api->nops,
+           api->spec_path ? api->spec_path : "?");
+    if (o.db)
+        printf("store: %s (persistent%s)\n", o.db, o.sync ? ", fsync per write" : "");
+    else
+        printf("store: %s (temporary)\n", tmpdir);
+    if (o.keys)
+        printf("keys: %s (%zu key%s)\n", o.keys, keys->n, keys->n == 1 ? "" : "s");
+    else if (keys->n)
+        printf("default key: %s (session: every operation allowed)\n",
+               keys->v[0].key);
+    if (o.clock) {
+        char t[40];
+        clock_format(o.clock_us, t);
+        printf("clock: %s (fixed, +1 s after every successful write)\n", t);
+    }
+    printf("listening on http://%s\n", self.p);
+
+    event_base_dispatch(base);
+    rc = 0;
+
+out:
+    if (sigint)
+        event_free(sigint);
+    if (sigterm)
+        event_free(sigterm);
+    server_free(server);
+    if (base)
+        event_base_free(base);
+    store_close(store);
+    if (tmpdir[0])
+        remove_tree(tmpdir);
+    free(ns);
+    router_free(router);
+    auth_keys_free(keys);
+    strbuf_free(&err);
+    strbuf_free(&self);
+    fflush(stdout);
+    return rc;
+}

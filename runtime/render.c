@@ -1,0 +1,185 @@
+/*
+ * render.c — representations in declared field order (see render.h).
+ */
+#include "render.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+
+void render_random(void *buf, size_t n)
+{
+    static int fd = -2;
+    unsigned char *p = buf;
+    if (fd == -2)
+        fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    while (fd >= 0 && n > 0) {
+        ssize_t r = read(fd, p, n);
+        if (r <= 0)
+            break;
+        p += r;
+        n -= (size_t)r;
+    }
+    if (n > 0) { /* no /dev/urandom: good enough for mock identifiers */
+        static unsigned seed;
+        if (!seed)
+            seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+        while (n--)
+            *p++ = (unsigned char)(rand_r(&seed) >> 7);
+    }
+}
+
+static json_t *fresh_uuid(void)
+{
+    unsigned char b[16];
+    char s[37];
+    render_random(b, sizeof b);
+    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80); /* RFC 4122 variant */
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            s[o++] = '-';
+        s[o++] = hex[b[i] >> 4];
+        s[o++] = hex[b[i] & 15];
+    }
+    s[o] = '\0';
+    return json_string(s);
+}
+
+/* secrets.token_urlsafe(): 32 random bytes, base64url without padding. */
+static json_t *fresh_token(void)
+{
+    static const char b64[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    unsigned char b[33];
+    char s[45];
+    render_random(b, 32);
+    b[32] = 0;
+    size_t o = 0;
+    for (int i = 0; i < 33; i += 3) {
+        unsigned v = (unsigned)b[i] << 16 | (unsigned)b[i + 1] << 8 | b[i + 2];
+        s[o++] = b64[(v >> 18) & 63];
+        s[o++] = b64[(v >> 12) & 63];
+        s[o++] = b64[(v >> 6) & 63];
+        s[o++] = b64[v & 63];
+    }
+    s[43] = '\0'; /* 32 bytes = 43 characters */
+    return json_string(s);
+}
+
+static json_t *parse_default(const sm_field *f)
+{
+    if (!f->default_json)
+        return NULL;
+    return json_loads(f->default_json, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+}
+
+/* A nested model value: an object is re-rendered with the model's fields. */
+static json_t *nested(const sm_api *api, const sm_field *f, json_t *v)
+{
+    if (v && f->type == SM_T_MODEL && json_is_object(v) && f->ref >= 0 &&
+        f->ref < api->nmodels) {
+        json_t *r = render_create(api, f->ref, v, NULL);
+        json_decref(v);
+        return r;
+    }
+    return v;
+}
+
+static json_t *fill(const sm_field *f, const sm_render_ctx *ctx)
+{
+    char buf[40];
+    switch (f->fill) {
+    case SM_FILL_AUTO:
+        return json_integer(ctx->id);
+    case SM_FILL_NOW: {
+        size_t n = clock_format(ctx->now_us, buf);
+        return json_stringn(buf, n);
+    }
+    case SM_FILL_CALLER:
+        return ctx->caller ? json_deep_copy(ctx->caller) : json_null();
+    case SM_FILL_UUID:
+        return fresh_uuid();
+    case SM_FILL_TOKEN:
+        return fresh_token();
+    case SM_FILL_PARAM: {
+        const json_t *v = f->fill_arg && ctx->params
+                              ? json_object_get(ctx->params, f->fill_arg)
+                              : NULL;
+        return v ? json_deep_copy(v) : json_null();
+    }
+    default:
+        return NULL;
+    }
+}
+
+json_t *render_create(const sm_api *api, int model, const json_t *input,
+                      const sm_render_ctx *ctx)
+{
+    json_t *out = json_object();
+    if (model < 0 || model >= api->nmodels)
+        return out;
+    const sm_model *m = &api->models[model];
+    for (uint16_t i = 0; i < m->nfields; i++) {
+        const sm_field *f = &m->fields[i];
+        if (f->flags & SM_F_WRITEONLY)
+            continue;
+        json_t *v = ctx ? fill(f, ctx) : NULL;
+        if (!v) {
+            const json_t *in = input ? json_object_get(input, f->name) : NULL;
+            if (in)
+                v = nested(api, f, json_deep_copy(in));
+        }
+        if (!v)
+            v = nested(api, f, parse_default(f));
+        json_object_set_new(out, f->name, v ? v : json_null());
+    }
+    return out;
+}
+
+json_t *render_update(const sm_api *api, int model, const json_t *stored,
+                      const json_t *input)
+{
+    json_t *out = json_object();
+    if (model < 0 || model >= api->nmodels)
+        return out;
+    const sm_model *m = &api->models[model];
+    for (uint16_t i = 0; i < m->nfields; i++) {
+        const sm_field *f = &m->fields[i];
+        if (f->flags & SM_F_WRITEONLY)
+            continue;
+        const json_t *in = input ? json_object_get(input, f->name) : NULL;
+        json_t *v = NULL;
+        if (in && !(f->flags & SM_F_READONLY))
+            v = nested(api, f, json_deep_copy(in));
+        if (!v) {
+            const json_t *old = stored ? json_object_get(stored, f->name) : NULL;
+            v = old ? json_deep_copy(old) : nested(api, f, parse_default(f));
+        }
+        json_object_set_new(out, f->name, v ? v : json_null());
+    }
+    return out;
+}
+
+json_t *render_project(const sm_api *api, int list_model, const json_t *full)
+{
+    json_t *out = json_object();
+    if (list_model < 0 || list_model >= api->nmodels)
+        return out;
+    const sm_model *m = &api->models[list_model];
+    for (uint16_t i = 0; i < m->nfields; i++) {
+        const sm_field *f = &m->fields[i];
+        if (f->flags & SM_F_WRITEONLY)
+            continue;
+        const json_t *v = full ? json_object_get(full, f->name) : NULL;
+        json_t *c = v ? json_deep_copy(v) : parse_default(f);
+        json_object_set_new(out, f->name, c ? c : json_null());
+    }
+    return out;
+}

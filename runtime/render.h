@@ -1,0 +1,41 @@
+/*
+ * render.h — builds the representations the store keeps and the API returns:
+ * every non-writeonly field of a model in declared order.
+ *
+ *   create:  server fill (auto id, now, caller, uuid, token, path param)
+ *            -> validated client value -> the field's default -> null
+ *   update:  validated client value -> stored value -> default -> null
+ *   project: the list model's fields taken from a full representation
+ *
+ * Nested model values are rendered the same way (their defaults filled in).
+ *
+ * Ownership: every function returns a new object (json_decref it); inputs
+ * are borrowed.  The context's pointers are borrowed for the call only.
+ */
+#ifndef SM_RENDER_H
+#define SM_RENDER_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sm_api.h"
+
+typedef struct sm_render_ctx {
+    int64_t id;            /* SM_FILL_AUTO                               */
+    int64_t now_us;        /* SM_FILL_NOW (clock.h microseconds)         */
+    const json_t *caller;  /* SM_FILL_CALLER; NULL renders null          */
+    const json_t *params;  /* SM_FILL_PARAM: object name -> value        */
+} sm_render_ctx;
+
+/* ctx NULL: no server fills (fields fall through to input/default/null). */
+json_t *render_create(const sm_api *api, int model, const json_t *input,
+                      const sm_render_ctx *ctx);
+json_t *render_update(const sm_api *api, int model, const json_t *stored,
+                      const json_t *input);
+json_t *render_project(const sm_api *api, int list_model, const json_t *full);
+
+/* Random bytes from the OS (never fails: falls back to a weak source). */
+void render_random(void *buf, size_t n);
+
+#endif

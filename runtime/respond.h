@@ -1,0 +1,53 @@
+/*
+ * respond.h — what the pipeline answers: a status, optional JSON bytes and
+ * the Allow header, collected in an sm_reply that server.c turns into
+ * exactly one evhttp send.
+ *
+ * Every refusal goes through respond_error() with a row of errors.def, so the
+ * envelope {"type","code","detail","attr"} is written in one place.
+ *
+ * Ownership: an sm_reply owns its body bytes (reply_free releases them);
+ * allow is borrowed (the router owns it for the server's lifetime).
+ */
+#ifndef SM_RESPOND_H
+#define SM_RESPOND_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "strbuf.h"
+
+typedef enum sm_err {
+#define SM_ERROR(name, status, type, code, detail) SM_ERR_##name,
+#include "errors.def"
+#undef SM_ERROR
+    SM_ERR__COUNT
+} sm_err;
+
+typedef struct sm_reply {
+    int status;
+    strbuf body;       /* empty: no body, no Content-Type               */
+    const char *allow; /* Allow header, NULL when the path is unknown   */
+} sm_reply;
+
+void reply_init(sm_reply *r);
+void reply_free(sm_reply *r);
+
+/* The error envelope.  detail NULL: the row's default; code NULL: the row's
+ * code; attr NULL: "attr":null.  Replaces any body already set. */
+void respond_error(sm_reply *r, sm_err e, const char *detail,
+                   const char *code, const char *attr);
+void respond_errorf(sm_reply *r, sm_err e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A JSON success body (compact, DRF style). */
+void respond_json(sm_reply *r, int status, const json_t *v);
+/* Pre-rendered JSON bytes (e.g. a stored record). */
+void respond_bytes(sm_reply *r, int status, const char *json, size_t len);
+/* No body (204, a refused DELETE). */
+void respond_empty(sm_reply *r, int status);
+
+int respond_status(sm_err e);
+const char *respond_reason(int status);
+
+#endif

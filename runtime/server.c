@@ -1,0 +1,403 @@
+/*
+ * server.c — evhttp set-up, the generic callback and the request pipeline
+ * (see server.h).  Every refusal is one respond_error() call; the callback
+ * ends in exactly one evhttp_send_reply().
+ */
+#include "server.h"
+
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "jsonio.h"
+#include "pytext.h"
+#include "validate.h"
+
+struct sm_server {
+    struct evhttp *http;
+    struct evhttp_bound_socket *sock;
+    sm_app *app;
+};
+
+/* ---- the pipeline ----------------------------------------------------- */
+
+static int is_write(int method)
+{
+    return method == SM_POST || method == SM_PUT || method == SM_PATCH ||
+           method == SM_DELETE;
+}
+
+static int is_item_op(int kind)
+{
+    return kind == SM_OP_RETRIEVE || kind == SM_OP_UPDATE ||
+           kind == SM_OP_DESTROY || kind == SM_OP_REFUSE;
+}
+
+/* DRF's media_type_matches("application/json", Content-Type): parameters
+ * ignored, case-insensitive, '*' wildcards on the request side. */
+static int is_json_media(const char *ct)
+{
+    if (!ct)
+        return 0;
+    const char *end = strchr(ct, ';');
+    size_t len = end ? (size_t)(end - ct) : strlen(ct);
+    while (len && (*ct == ' ' || *ct == '\t')) {
+        ct++;
+        len--;
+    }
+    while (len && (ct[len - 1] == ' ' || ct[len - 1] == '\t'))
+        len--;
+    const char *slash = memchr(ct, '/', len);
+    size_t mlen = slash ? (size_t)(slash - ct) : len;
+    const char *sub = slash ? slash + 1 : ct + len;
+    size_t slen = slash ? len - mlen - 1 : 0;
+    int main_ok = (mlen == 1 && ct[0] == '*') ||
+                  (mlen == 11 && strncasecmp(ct, "application", 11) == 0);
+    int sub_ok = (slen == 1 && sub[0] == '*') ||
+                 (slen == 4 && strncasecmp(sub, "json", 4) == 0);
+    return main_ok && sub_ok;
+}
+
+/* Step 5: resolves every captured parameter into call->params (and the
+ * project / record id); on a value that does not parse answers 404. */
+static int resolve_params(const sm_app *app, const sm_route_match *m,
+                          const sm_key *key, sm_call *call, sm_reply *rep)
+{
+    const sm_api *api = app->api;
+    for (unsigned i = 0; i < m->nparams; i++) {
+        const sm_route_param *rp = &m->params[i];
+        const sm_param *pd = rp->param >= 0 ? &api->params[rp->param] : NULL;
+        int kind = pd ? pd->kind : SM_P_STRING;
+        json_t *val = NULL;
+        int64_t n;
+        char uuid[37];
+        if (pd && pd->alias && strcmp(rp->value, pd->alias) == 0)
+            val = json_integer(key->project);
+        else if (kind == SM_P_INT)
+            val = pytext_parse_int(rp->value, rp->len, &n) == 0 && n >= 1
+                      ? json_integer(n)
+                      : NULL;
+        else if (kind == SM_P_UUID)
+            val = pytext_parse_uuid(rp->value, rp->len, uuid) == 0
+                      ? json_string(uuid)
+                      : NULL;
+        else
+            val = json_stringn(rp->value, rp->len); /* NULL: bad UTF-8 */
+        if (!val) {
+            respond_error(rep, SM_ERR_NOT_FOUND,
+                          pd && pd->notfound_detail ? pd->notfound_detail
+                                                    : NULL,
+                          NULL, NULL);
+            return -1;
+        }
+        if (i == 0 && app->prefix_params > 0)
+            call->project = json_is_integer(val) ? json_integer_value(val) : 0;
+        if (i + 1 == m->nparams && i >= app->prefix_params &&
+            is_item_op(call->op->kind) && json_is_integer(val)) {
+            call->has_id = 1;
+            call->id = (uint64_t)json_integer_value(val);
+        }
+        json_object_set_new(call->params, rp->name, val);
+    }
+    return 0;
+}
+
+/* Step 6: the JSON body of a create/update (NULL after a refusal). */
+static json_t *read_body(const sm_request *rq, sm_reply *rep)
+{
+    if (rq->body_len > SM_BODY_LIMIT) {
+        respond_error(rep, SM_ERR_REQUEST_TOO_LARGE, NULL, NULL, NULL);
+        return NULL;
+    }
+    if (rq->body_len == 0 || !rq->body)
+        return json_object(); /* DRF: no body is an empty dict */
+    if (!is_json_media(rq->content_type)) {
+        respond_errorf(rep, SM_ERR_UNSUPPORTED_MEDIA_TYPE,
+                       "Unsupported media type \"%s\" in request.",
+                       rq->content_type ? rq->content_type : "");
+        return NULL;
+    }
+    strbuf msg = STRBUF_INIT;
+    json_t *body = jsonio_parse(rq->body, rq->body_len, &msg);
+    if (!body)
+        respond_errorf(rep, SM_ERR_PARSE_ERROR, "JSON parse error - %s",
+                       msg.p ? msg.p : "");
+    strbuf_free(&msg);
+    return body;
+}
+
+static void options_reply(const sm_app *app, const sm_route_match *m,
+                          sm_reply *rep)
+{
+    json_t *meta = json_object(), *media = json_array();
+    json_array_append_new(media, json_string("application/json"));
+    const char *name = m->resource >= 0 && m->resource < app->api->nresources
+                           ? app->api->resources[m->resource].name
+                           : "";
+    json_object_set_new(meta, "name", json_string(name));
+    json_object_set(meta, "renders", media);
+    json_object_set(meta, "parses", media);
+    respond_json(rep, 200, meta);
+    json_decref(media);
+    json_decref(meta);
+}
+
+void server_pipeline(const sm_app *app, const sm_request *rq, sm_reply *rep)
+{
+    const sm_api *api = app->api;
+    sm_route_match m;
+    sm_call call;
+    char *cred = NULL;
+    json_t *body = NULL;
+    strbuf scope = STRBUF_INIT;
+    int opi = -1;
+
+    memset(&call, 0, sizeof call);
+    call.params = json_object();
+    call.host = rq->host ? rq->host : app->self_host;
+    call.path = rq->path;
+    call.query = rq->query;
+
+    /* 1. route */
+    if (!router_match(app->router, rq->path, &m)) {
+        respond_error(rep, SM_ERR_NOT_FOUND, NULL, NULL, NULL);
+        goto out;
+    }
+    /* 2. every answer on this path carries Allow */
+    rep->allow = m.allow;
+    if (rq->method == SM_M_OPTIONS) {
+        for (int i = 0; i < 5 && opi < 0; i++)
+            opi = m.ops[i];
+    } else {
+        opi = router_op(&m, rq->method == SM_M_HEAD ? SM_GET : rq->method);
+    }
+    if (opi < 0) {
+        respond_errorf(rep, SM_ERR_METHOD_NOT_ALLOWED,
+                       "Method \"%s\" not allowed.", rq->method_name);
+        goto out;
+    }
+    call.op = &api->ops[opi];
+    call.res = call.op->resource >= 0 && call.op->resource < api->nresources
+                   ? &api->resources[call.op->resource]
+                   : NULL;
+
+    /* 3. authenticate */
+    auth_source src;
+    cred = auth_credential(rq->authorization, rq->query, &src);
+    if (!cred) {
+        respond_error(rep, SM_ERR_NOT_AUTHENTICATED, NULL, NULL, NULL);
+        goto out;
+    }
+    call.key = auth_lookup(app->keys, cred);
+    if (!call.key) {
+        respond_errorf(rep, SM_ERR_AUTHENTICATION_FAILED,
+                       "Personal API key found in request %s is invalid.",
+                       src == AUTH_SRC_HEADER ? "Authorization header"
+                                              : "query string");
+        goto out;
+    }
+
+    /* 4. scope */
+    switch (auth_decide(api, call.key, call.op, is_write(rq->method), &scope)) {
+    case AUTH_ALLOW:
+        break;
+    case AUTH_MISSING_SCOPE:
+        respond_errorf(rep, SM_ERR_PERMISSION_DENIED,
+                       "API key missing required scope '%s'", scope.p);
+        goto out;
+    default:
+        respond_error(rep, SM_ERR_PERMISSION_DENIED,
+                      "This action does not support personal API key access",
+                      NULL, NULL);
+        goto out;
+    }
+
+    /* 5. path parameters */
+    if (resolve_params(app, &m, call.key, &call, rep) < 0)
+        goto out;
+    if (rq->method == SM_M_OPTIONS) {
+        options_reply(app, &m, rep);
+        goto out;
+    }
+
+    if (call.op->kind == SM_OP_CREATE || call.op->kind == SM_OP_UPDATE) {
+        /* 6. body */
+        if (!(body = read_body(rq, rep)))
+            goto out;
+        /* 7. validate */
+        int model = call.op->request_model >= 0
+                        ? call.op->request_model
+                        : (call.res ? call.res->model : -1);
+        unsigned flags = call.op->method == SM_PATCH ? VALIDATE_PARTIAL : 0;
+        sm_verror ve;
+        if (validate_body(api, model, body, flags, &call.input, &ve) < 0) {
+            respond_error(rep, SM_ERR_INVALID_INPUT, ve.detail, ve.code,
+                          ve.attr);
+            validate_error_clear(&ve);
+            goto out;
+        }
+    }
+
+    /* 8. the operation */
+    handlers_run(app, &call, rep);
+
+out:
+    if (is_write(rq->method) && rep->status >= 200 && rep->status < 300)
+        clock_tick(app->clock);
+    router_match_free(&m);
+    strbuf_free(&scope);
+    free(cred);
+    json_decref(body);
+    json_decref(call.input);
+    json_decref(call.params);
+}
+
+/* ---- evhttp ----------------------------------------------------------- */
+
+static void free_body(const void *data, size_t len, void *arg)
+{
+    (void)len;
+    (void)arg;
+    free((void *)data);
+}
+
+static void server_cb(struct evhttp_request *req, void *arg)
+{
+    sm_server *s = arg;
+    sm_request rq;
+    sm_reply rep;
+
+    memset(&rq, 0, sizeof rq);
+    switch (evhttp_request_get_command(req)) {
+    case EVHTTP_REQ_GET: rq.method = SM_GET; rq.method_name = "GET"; break;
+    case EVHTTP_REQ_POST: rq.method = SM_POST; rq.method_name = "POST"; break;
+    case EVHTTP_REQ_PUT: rq.method = SM_PUT; rq.method_name = "PUT"; break;
+    case EVHTTP_REQ_PATCH: rq.method = SM_PATCH; rq.method_name = "PATCH"; break;
+    case EVHTTP_REQ_DELETE: rq.method = SM_DELETE; rq.method_name = "DELETE"; break;
+    case EVHTTP_REQ_HEAD: rq.method = SM_M_HEAD; rq.method_name = "HEAD"; break;
+    case EVHTTP_REQ_OPTIONS: rq.method = SM_M_OPTIONS; rq.method_name = "OPTIONS"; break;
+    case EVHTTP_REQ_TRACE: rq.method = SM_M_OTHER; rq.method_name = "TRACE"; break;
+    case EVHTTP_REQ_CONNECT: rq.method = SM_M_OTHER; rq.method_name = "CONNECT"; break;
+    default: rq.method = SM_M_OTHER; rq.method_name = "UNKNOWN"; break;
+    }
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+    rq.path = uri ? evhttp_uri_get_path(uri) : NULL;
+    if (!rq.path || !*rq.path)
+        rq.path = "/";
+    rq.query = uri ? evhttp_uri_get_query(uri) : NULL;
+    struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+    rq.host = evhttp_find_header(in, "Host");
+    rq.authorization = evhttp_find_header(in, "Authorization");
+    rq.content_type = evhttp_find_header(in, "Content-Type");
+    struct evbuffer *ib = evhttp_request_get_input_buffer(req);
+    rq.body_len = evbuffer_get_length(ib);
+    if (rq.body_len > 0 && rq.body_len <= SM_BODY_LIMIT)
+        rq.body = (const char *)evbuffer_pullup(ib, -1);
+
+    /* evhttp leaves Nagle on: a large answer would wait for the peer's
+     * delayed ACK.  (Also set on the listener; cheap to repeat.) */
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    if (bev) {
+        int one = 1;
+        setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY, &one,
+                   sizeof one);
+    }
+
+    reply_init(&rep);
+    server_pipeline(s->app, &rq, &rep);
+
+    struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+    struct evbuffer *ob = NULL;
+    if (rep.allow)
+        evhttp_add_header(out, "Allow", rep.allow);
+    if (rep.body.len && rq.method == SM_M_HEAD) {
+        /* evhttp would send a body after a HEAD answer: send the headers a
+         * GET would carry, and no body. */
+        char cl[32];
+        snprintf(cl, sizeof cl, "%zu", rep.body.len);
+        evhttp_add_header(out, "Content-Type", "application/json");
+        evhttp_add_header(out, "Content-Length", cl);
+    } else if (rep.body.len) {
+        evhttp_add_header(out, "Content-Type", "application/json");
+        ob = evbuffer_new();
+        size_t len = rep.body.len;
+        char *p = strbuf_steal(&rep.body);
+        if (!ob || evbuffer_add_reference(ob, p, len, free_body, NULL) < 0)
+            free(p);
+    }
+    evhttp_send_reply(req, rep.status, respond_reason(rep.status), ob);
+    if (ob)
+        evbuffer_free(ob);
+    reply_free(&rep);
+}
+
+sm_server *server_new(struct event_base *base, sm_app *app)
+{
+    sm_server *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    s->app = app;
+    s->http = evhttp_new(base);
+    if (!s->http) {
+        free(s);
+        return NULL;
+    }
+    evhttp_set_allowed_methods(s->http,
+                               EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+                                   EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
+                                   EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
+                                   EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
+                                   EVHTTP_REQ_PATCH);
+    evhttp_set_default_content_type(s->http, NULL);
+    evhttp_set_max_body_size(s->http, (ev_ssize_t)SM_BODY_HARD_LIMIT);
+    evhttp_set_max_headers_size(s->http, 64 * 1024);
+    evhttp_set_timeout(s->http, SM_HTTP_TIMEOUT_SECS);
+    evhttp_set_flags(s->http, EVHTTP_SERVER_LINGERING_CLOSE);
+    evhttp_set_gencb(s->http, server_cb, s);
+    return s;
+}
+
+int server_listen(sm_server *s, const char *host, int port, int *bound_port,
+                  strbuf *err)
+{
+    errno = 0;
+    s->sock = evhttp_bind_socket_with_handle(s->http, host, (ev_uint16_t)port);
+    if (!s->sock) {
+        strbuf_addf(err, "cannot listen on %s:%d: %s", host, port,
+                    errno ? strerror(errno) : "cannot resolve or bind");
+        return -1;
+    }
+    evutil_socket_t fd = evhttp_bound_socket_get_fd(s->sock);
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    *bound_port = port;
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+        if (ss.ss_family == AF_INET)
+            *bound_port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+        else if (ss.ss_family == AF_INET6)
+            *bound_port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    }
+    return 0;
+}
+
+void server_free(sm_server *s)
+{
+    if (!s)
+        return;
+    if (s->http)
+        evhttp_free(s->http);
+    free(s);
+}

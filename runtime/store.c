@@ -1,0 +1,379 @@
+/*
+ * store.c — LMDB behind one small interface (see store.h).
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct sm_store {
+    MDB_env *env;
+    MDB_dbi records, meta;
+};
+
+struct sm_txn {
+    sm_store *st;
+    MDB_txn *txn;
+};
+
+#define REC_HEADER 16
+#define KEY_LEN 18
+
+static int map_rc(int rc)
+{
+    switch (rc) {
+    case 0:
+        return STORE_OK;
+    case MDB_NOTFOUND:
+        return STORE_NOTFOUND;
+    case MDB_MAP_FULL:
+    case MDB_TXN_FULL:
+        return STORE_FULL;
+    default:
+        return STORE_ERROR;
+    }
+}
+
+const char *store_strerror(int rc)
+{
+    switch (rc) {
+    case STORE_OK:
+        return "ok";
+    case STORE_NOTFOUND:
+        return "not found";
+    case STORE_FULL:
+        return "the store's map is full";
+    default:
+        return "store error";
+    }
+}
+
+static void be16(unsigned char *p, uint16_t v)
+{
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+}
+
+static void be32(unsigned char *p, uint32_t v)
+{
+    for (int i = 3; i >= 0; i--, v >>= 8)
+        p[i] = (unsigned char)v;
+}
+
+static void be64(unsigned char *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        p[i] = (unsigned char)v;
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           p[3];
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void rec_key(unsigned char k[KEY_LEN], uint16_t ns, int64_t project,
+                    uint64_t id)
+{
+    be16(k, ns);
+    be64(k + 2, (uint64_t)project ^ UINT64_C(0x8000000000000000));
+    be64(k + 10, id);
+}
+
+/* mkdir -p */
+static int make_dirs(const char *dir)
+{
+    char *p = sm_xstrdup(dir);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
+}
+
+int store_open(sm_store **out, const char *dir, size_t mapsize, int sync,
+               strbuf *err)
+{
+    sm_store *st = calloc(1, sizeof *st);
+    MDB_txn *txn = NULL;
+    int rc;
+    *out = NULL;
+    if (!st)
+        abort();
+    if (make_dirs(dir) < 0) {
+        strbuf_addf(err, "%s: %s", dir, strerror(errno));
+        goto fail;
+    }
+    if ((rc = mdb_env_create(&st->env)) != 0)
+        goto fail_mdb;
+    if ((rc = mdb_env_set_maxdbs(st->env, 4)) != 0 ||
+        (rc = mdb_env_set_mapsize(st->env, mapsize)) != 0)
+        goto fail_mdb;
+    if ((rc = mdb_env_open(st->env, dir, sync ? 0 : MDB_NOSYNC, 0644)) != 0)
+        goto fail_mdb;
+    if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0 ||
+        (rc = mdb_dbi_open(txn, "records", MDB_CREATE, &st->records)) != 0 ||
+        (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta)) != 0)
+        goto fail_mdb;
+    rc = mdb_txn_commit(txn);
+    txn = NULL;
+    if (rc != 0)
+        goto fail_mdb;
+    *out = st;
+    return STORE_OK;
+
+fail_mdb:
+    strbuf_addf(err, "%s: %s", dir, mdb_strerror(rc));
+fail:
+    if (txn)
+        mdb_txn_abort(txn);
+    if (st->env)
+        mdb_env_close(st->env);
+    free(st);
+    return STORE_ERROR;
+}
+
+void store_close(sm_store *st)
+{
+    if (!st)
+        return;
+    mdb_env_close(st->env);
+    free(st);
+}
+
+int store_begin(sm_store *st, int write, sm_txn **out)
+{
+    sm_txn *t = malloc(sizeof *t);
+    if (!t)
+        abort();
+    t->st = st;
+    int rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+    if (rc != 0) {
+        free(t);
+        *out = NULL;
+        return map_rc(rc);
+    }
+    *out = t;
+    return STORE_OK;
+}
+
+int store_commit(sm_txn *t)
+{
+    int rc = mdb_txn_commit(t->txn);
+    free(t);
+    return map_rc(rc);
+}
+
+void store_abort(sm_txn *t)
+{
+    if (!t)
+        return;
+    mdb_txn_abort(t->txn);
+    free(t);
+}
+
+int store_namespace(sm_store *st, const char *name, uint16_t *ns)
+{
+    sm_txn *t;
+    int rc = store_begin(st, 1, &t);
+    if (rc)
+        return rc;
+    strbuf k = STRBUF_INIT;
+    strbuf_adds(&k, "ns:");
+    strbuf_adds(&k, name);
+    MDB_val key = {k.len, k.p}, val;
+    rc = mdb_get(t->txn, st->meta, &key, &val);
+    if (rc == 0 && val.mv_size == 2) {
+        const unsigned char *p = val.mv_data;
+        *ns = (uint16_t)(p[0] << 8 | p[1]);
+        strbuf_free(&k);
+        store_abort(t);
+        return STORE_OK;
+    }
+    if (rc != MDB_NOTFOUND && rc != 0)
+        goto out;
+    /* next namespace id */
+    MDB_val nk = {7, "ns-next"}, nv;
+    uint16_t next = 1;
+    rc = mdb_get(t->txn, st->meta, &nk, &nv);
+    if (rc == 0 && nv.mv_size == 2) {
+        const unsigned char *p = nv.mv_data;
+        next = (uint16_t)(p[0] << 8 | p[1]);
+    } else if (rc != MDB_NOTFOUND) {
+        goto out;
+    }
+    if (next == UINT16_MAX) {
+        rc = MDB_MAP_FULL;
+        goto out;
+    }
+    unsigned char b[2], b2[2];
+    be16(b, next);
+    be16(b2, (uint16_t)(next + 1));
+    MDB_val v1 = {2, b}, v2 = {2, b2};
+    if ((rc = mdb_put(t->txn, st->meta, &key, &v1, 0)) != 0 ||
+        (rc = mdb_put(t->txn, st->meta, &nk, &v2, 0)) != 0)
+        goto out;
+    strbuf_free(&k);
+    *ns = next;
+    return store_commit(t);
+out:
+    strbuf_free(&k);
+    store_abort(t);
+    return map_rc(rc);
+}
+
+int store_next_id(sm_txn *t, uint16_t ns, int64_t project, uint64_t *id)
+{
+    unsigned char kb[3 + 10], vb[8];
+    memcpy(kb, "seq", 3);
+    be16(kb + 3, ns);
+    be64(kb + 5, (uint64_t)project ^ UINT64_C(0x8000000000000000));
+    MDB_val key = {sizeof kb, kb}, val;
+    uint64_t last = 0;
+    int rc = mdb_get(t->txn, t->st->meta, &key, &val);
+    if (rc == 0 && val.mv_size == 8)
+        last = get64(val.mv_data);
+    else if (rc != MDB_NOTFOUND)
+        return rc == 0 ? STORE_ERROR : map_rc(rc);
+    be64(vb, last + 1);
+    MDB_val nv = {8, vb};
+    if ((rc = mdb_put(t->txn, t->st->meta, &key, &nv, 0)) != 0)
+        return map_rc(rc);
+    *id = last + 1;
+    return STORE_OK;
+}
+
+/* Checks a record value; 0 with the parts, or STORE_ERROR when corrupt. */
+static int rec_parse(const MDB_val *v, unsigned *flags, const char **full,
+                     size_t *full_len, const char **list, size_t *list_len)
+{
+    const unsigned char *p = v->mv_data;
+    if (v->mv_size < REC_HEADER || memcmp(p, "SMR1", 4) != 0)
+        return STORE_ERROR;
+    uint32_t fl = get32(p + 8), ll = get32(p + 12);
+    if ((uint64_t)REC_HEADER + fl + ll != v->mv_size)
+        return STORE_ERROR;
+    *flags = get32(p + 4);
+    *full = (const char *)p + REC_HEADER;
+    *full_len = fl;
+    *list = (const char *)p + REC_HEADER + fl;
+    *list_len = ll;
+    return STORE_OK;
+}
+
+int store_get(sm_txn *t, uint16_t ns, int64_t project, uint64_t id,
+              store_rec *out)
+{
+    unsigned char kb[KEY_LEN];
+    rec_key(kb, ns, project, id);
+    MDB_val key = {KEY_LEN, kb}, val;
+    memset(out, 0, sizeof *out);
+    int rc = mdb_get(t->txn, t->st->records, &key, &val);
+    if (rc != 0)
+        return map_rc(rc);
+    const char *full, *list;
+    if ((rc = rec_parse(&val, &out->flags, &full, &out->full_len, &list,
+                        &out->list_len)) != 0)
+        return rc;
+    out->full = sm_xstrndup(full, out->full_len);
+    out->list = sm_xstrndup(list, out->list_len);
+    return STORE_OK;
+}
+
+void store_rec_free(store_rec *rec)
+{
+    free(rec->full);
+    free(rec->list);
+    memset(rec, 0, sizeof *rec);
+}
+
+int store_put(sm_txn *t, uint16_t ns, int64_t project, uint64_t id,
+              unsigned flags, const char *full, size_t full_len,
+              const char *list, size_t list_len)
+{
+    if (full_len > UINT32_MAX || list_len > UINT32_MAX - REC_HEADER - full_len)
+        return STORE_ERROR;
+    unsigned char kb[KEY_LEN];
+    rec_key(kb, ns, project, id);
+    MDB_val key = {KEY_LEN, kb};
+    MDB_val val = {REC_HEADER + full_len + list_len, NULL};
+    int rc = mdb_put(t->txn, t->st->records, &key, &val, MDB_RESERVE);
+    if (rc != 0)
+        return map_rc(rc);
+    unsigned char *p = val.mv_data;
+    memcpy(p, "SMR1", 4);
+    be32(p + 4, flags);
+    be32(p + 8, (uint32_t)full_len);
+    be32(p + 12, (uint32_t)list_len);
+    memcpy(p + REC_HEADER, full, full_len);
+    memcpy(p + REC_HEADER + full_len, list, list_len);
+    return STORE_OK;
+}
+
+int store_del(sm_txn *t, uint16_t ns, int64_t project, uint64_t id)
+{
+    unsigned char kb[KEY_LEN];
+    rec_key(kb, ns, project, id);
+    MDB_val key = {KEY_LEN, kb};
+    return map_rc(mdb_del(t->txn, t->st->records, &key, NULL));
+}
+
+int store_list(sm_txn *t, uint16_t ns, int64_t project, unsigned hide_flags,
+               int64_t offset, int64_t limit, store_visit_fn fn, void *arg,
+               int64_t *count)
+{
+    MDB_cursor *cur;
+    unsigned char kb[KEY_LEN];
+    int64_t n = 0;
+    int rc = mdb_cursor_open(t->txn, t->st->records, &cur);
+    if (rc != 0)
+        return map_rc(rc);
+    rec_key(kb, ns, project, 0);
+    MDB_val key = {KEY_LEN, kb}, val;
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    while (rc == 0) {
+        if (key.mv_size != KEY_LEN || memcmp(key.mv_data, kb, 10) != 0)
+            break;
+        unsigned flags;
+        const char *full, *list;
+        size_t fl, ll;
+        if (rec_parse(&val, &flags, &full, &fl, &list, &ll) != 0) {
+            mdb_cursor_close(cur);
+            return STORE_ERROR;
+        }
+        if (!(flags & hide_flags)) {
+            if (fn && n >= offset && (limit < 0 || n - offset < limit)) {
+                if (fn(arg, get64((const unsigned char *)key.mv_data + 10),
+                       list, ll))
+                    break;
+            }
+            n++;
+        }
+        rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
+    }
+    mdb_cursor_close(cur);
+    if (rc != 0 && rc != MDB_NOTFOUND)
+        return map_rc(rc);
+    if (count)
+        *count = n;
+    return STORE_OK;
+}

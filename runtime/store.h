@@ -1,0 +1,96 @@
+/*
+ * store.h — the only user of LMDB.  One environment per process, two named
+ * databases:
+ *
+ *   "records"  key (namespace u16, project i64, id u64), big-endian, the
+ *              project's sign bit flipped, so a cursor walks one resource of
+ *              one project in id order; value = 16-byte header
+ *              ("SMR1", flags, full length, list length) + the full JSON +
+ *              the list-item JSON, so reads copy bytes and parse nothing
+ *   "meta"     namespace ids by resource name (stable across spec changes)
+ *              and the last id per (namespace, project): ids start at 1 and
+ *              are never reused
+ *
+ * Return convention: STORE_OK (0) or a negative STORE_* code.  LMDB's
+ * MDB_NOTFOUND is an answer (STORE_NOTFOUND), MDB_MAP_FULL / MDB_TXN_FULL
+ * become STORE_FULL (the server answers 507), anything else STORE_ERROR.
+ * After an error from a write call the caller must store_abort(): LMDB then
+ * discards the whole transaction, so a failed request leaves no half write.
+ *
+ * Ownership: the store owns the environment and every transaction; a txn
+ * ends with exactly one store_commit() or store_abort(), which frees it.
+ * Values are copied out before a call returns (store_get) or handed to a
+ * visitor that must copy what it keeps (store_list): no LMDB memory escapes.
+ * Single-threaded: one transaction at a time, on the event-loop thread.
+ */
+#ifndef SM_STORE_H
+#define SM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+enum {
+    STORE_OK = 0,
+    STORE_NOTFOUND = -1,
+    STORE_FULL = -2,
+    STORE_ERROR = -3
+};
+
+enum { STORE_F_DELETED = 1u << 0 }; /* record flags: soft-deleted */
+
+#define STORE_DEFAULT_MAPSIZE ((size_t)1 << 30) /* 1 GiB, sparse */
+
+typedef struct sm_store sm_store;
+typedef struct sm_txn sm_txn;
+
+typedef struct store_rec {
+    unsigned flags;
+    char *full; /* malloc'd copies, NUL-terminated */
+    size_t full_len;
+    char *list;
+    size_t list_len;
+} store_rec;
+
+/* Opens (creating dir and the environment when missing).  sync: fsync every
+ * commit; otherwise MDB_NOSYNC.  On failure err gets "DIR: <reason>". */
+int store_open(sm_store **out, const char *dir, size_t mapsize, int sync,
+               strbuf *err);
+void store_close(sm_store *st);
+
+/* The namespace id of a resource name, assigned on first use. */
+int store_namespace(sm_store *st, const char *name, uint16_t *ns);
+
+int store_begin(sm_store *st, int write, sm_txn **out);
+int store_commit(sm_txn *txn); /* frees txn, also on failure */
+void store_abort(sm_txn *txn); /* frees txn; NULL is fine */
+
+/* Advances and returns the id counter of (ns, project). */
+int store_next_id(sm_txn *txn, uint16_t ns, int64_t project, uint64_t *id);
+
+int store_get(sm_txn *txn, uint16_t ns, int64_t project, uint64_t id,
+              store_rec *out);
+void store_rec_free(store_rec *rec);
+
+int store_put(sm_txn *txn, uint16_t ns, int64_t project, uint64_t id,
+              unsigned flags, const char *full, size_t full_len,
+              const char *list, size_t list_len);
+int store_del(sm_txn *txn, uint16_t ns, int64_t project, uint64_t id);
+
+/*
+ * Walks (ns, project) in id order.  Records with any of hide_flags set are
+ * skipped and not counted.  *count gets the number of visible records; the
+ * visitor sees visible records offset .. offset+limit-1 (limit < 0: all),
+ * with list bytes valid only during the call.  A visitor returning non-zero
+ * stops the walk early (count is then incomplete).
+ */
+typedef int (*store_visit_fn)(void *arg, uint64_t id, const char *list,
+                              size_t len);
+int store_list(sm_txn *txn, uint16_t ns, int64_t project, unsigned hide_flags,
+               int64_t offset, int64_t limit, store_visit_fn fn, void *arg,
+               int64_t *count);
+
+const char *store_strerror(int rc);
+
+#endif

@@ -1,0 +1,292 @@
+/*
+ * test_store.c — the LMDB store: namespaces, sequential ids per resource and
+ * project, get/put/del, list order, offset/limit, hidden (soft-deleted)
+ * records, persistence across close/reopen, and a full map refusing a write
+ * without leaving half of it behind.
+ */
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+
+typedef struct fx {
+    char *dir;
+    sm_store *st;
+} fx;
+
+static sm_store *open_store(const char *dir, size_t mapsize)
+{
+    sm_store *st = NULL;
+    strbuf err = STRBUF_INIT;
+    int rc = store_open(&st, dir, mapsize, 0, &err);
+    if (rc != STORE_OK)
+        fail_msg("store_open: %s", err.p);
+    strbuf_free(&err);
+    return st;
+}
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    f->dir = unit_tmpdir();
+    f->st = open_store(f->dir, STORE_DEFAULT_MAPSIZE);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    store_close(f->st);
+    unit_rmdir(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static uint64_t next_id(sm_store *st, uint16_t ns, int64_t project)
+{
+    sm_txn *t;
+    uint64_t id = 0;
+    assert_int_equal(store_begin(st, 1, &t), STORE_OK);
+    assert_int_equal(store_next_id(t, ns, project, &id), STORE_OK);
+    assert_int_equal(store_commit(t), STORE_OK);
+    return id;
+}
+
+static void put(sm_store *st, uint16_t ns, int64_t project, uint64_t id,
+                unsigned flags, const char *full, const char *list)
+{
+    sm_txn *t;
+    assert_int_equal(store_begin(st, 1, &t), STORE_OK);
+    assert_int_equal(store_put(t, ns, project, id, flags, full, strlen(full),
+                               list, strlen(list)),
+                     STORE_OK);
+    assert_int_equal(store_commit(t), STORE_OK);
+}
+
+static int get(sm_store *st, uint16_t ns, int64_t project, uint64_t id,
+               store_rec *rec)
+{
+    sm_txn *t;
+    assert_int_equal(store_begin(st, 0, &t), STORE_OK);
+    int rc = store_get(t, ns, project, id, rec);
+    store_abort(t);
+    return rc;
+}
+
+static int collect(void *arg, uint64_t id, const char *list, size_t len)
+{
+    strbuf *b = arg;
+    strbuf_addf(b, "%s%llu=%.*s", b->len ? "," : "", (unsigned long long)id,
+                (int)len, list);
+    return 0;
+}
+
+static char *list(sm_store *st, uint16_t ns, int64_t project, unsigned hide,
+                  int64_t offset, int64_t limit, int64_t *count)
+{
+    sm_txn *t;
+    strbuf b = STRBUF_INIT;
+    assert_int_equal(store_begin(st, 0, &t), STORE_OK);
+    assert_int_equal(store_list(t, ns, project, hide, offset, limit, collect,
+                                &b, count),
+                     STORE_OK);
+    store_abort(t);
+    return strbuf_steal(&b);
+}
+
+static void test_namespaces(void **state)
+{
+    fx *f = *state;
+    uint16_t a, b, a2;
+    assert_int_equal(store_namespace(f->st, "alpha", &a), STORE_OK);
+    assert_int_equal(store_namespace(f->st, "beta", &b), STORE_OK);
+    assert_int_equal(store_namespace(f->st, "alpha", &a2), STORE_OK);
+    assert_int_equal(a, 1);
+    assert_int_equal(b, 2);
+    assert_int_equal(a2, 1);
+}
+
+static void test_ids(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(next_id(f->st, 1, 1), 1);
+    assert_int_equal(next_id(f->st, 1, 1), 2);
+    assert_int_equal(next_id(f->st, 1, 2), 1);
+    assert_int_equal(next_id(f->st, 2, 1), 1);
+    assert_int_equal(next_id(f->st, 1, -5), 1);
+    assert_int_equal(next_id(f->st, 1, 1), 3);
+    /* an aborted transaction does not consume an id */
+    sm_txn *t;
+    uint64_t id;
+    assert_int_equal(store_begin(f->st, 1, &t), STORE_OK);
+    assert_int_equal(store_next_id(t, 1, 1, &id), STORE_OK);
+    assert_int_equal(id, 4);
+    store_abort(t);
+    assert_int_equal(next_id(f->st, 1, 1), 4);
+}
+
+static void test_get_put_del(void **state)
+{
+    fx *f = *state;
+    store_rec rec;
+    assert_int_equal(get(f->st, 1, 1, 1, &rec), STORE_NOTFOUND);
+    put(f->st, 1, 1, 1, 0, "{\"id\":1,\"x\":\"full\"}", "{\"id\":1}");
+    assert_int_equal(get(f->st, 1, 1, 1, &rec), STORE_OK);
+    assert_string_equal(rec.full, "{\"id\":1,\"x\":\"full\"}");
+    assert_int_equal(rec.full_len, 19);
+    assert_string_equal(rec.list, "{\"id\":1}");
+    assert_int_equal(rec.flags, 0);
+    store_rec_free(&rec);
+    /* same id, other project or namespace: different records */
+    assert_int_equal(get(f->st, 1, 2, 1, &rec), STORE_NOTFOUND);
+    assert_int_equal(get(f->st, 2, 1, 1, &rec), STORE_NOTFOUND);
+    /* update in place, with the soft-delete flag */
+    put(f->st, 1, 1, 1, STORE_F_DELETED, "{\"id\":1,\"x\":\"new\"}", "{}");
+    assert_int_equal(get(f->st, 1, 1, 1, &rec), STORE_OK);
+    assert_string_equal(rec.full, "{\"id\":1,\"x\":\"new\"}");
+    assert_int_equal(rec.flags, STORE_F_DELETED);
+    store_rec_free(&rec);
+    /* delete */
+    sm_txn *t;
+    assert_int_equal(store_begin(f->st, 1, &t), STORE_OK);
+    assert_int_equal(store_del(t, 1, 1, 1), STORE_OK);
+    assert_int_equal(store_del(t, 1, 1, 1), STORE_NOTFOUND);
+    assert_int_equal(store_commit(t), STORE_OK);
+    assert_int_equal(get(f->st, 1, 1, 1, &rec), STORE_NOTFOUND);
+}
+
+static void test_list(void **state)
+{
+    fx *f = *state;
+    int64_t count = -1;
+    char *s = list(f->st, 1, 1, 0, 0, -1, &count);
+    assert_string_equal(s, "");
+    assert_int_equal(count, 0);
+    free(s);
+    /* ids above 255 check big-endian key order; other projects interleave */
+    uint64_t ids[] = {300, 2, 1, 256, 3};
+    for (size_t i = 0; i < 5; i++) {
+        char full[32], item[16];
+        snprintf(item, sizeof item, "i%llu", (unsigned long long)ids[i]);
+        snprintf(full, sizeof full, "f%llu", (unsigned long long)ids[i]);
+        put(f->st, 1, 1, ids[i], ids[i] == 3 ? STORE_F_DELETED : 0, full, item);
+        put(f->st, 1, 2, ids[i], 0, full, "other");
+        put(f->st, 1, -1, ids[i], 0, full, "neg");
+    }
+    put(f->st, 2, 1, 1, 0, "x", "other-ns");
+    s = list(f->st, 1, 1, 0, 0, -1, &count);
+    assert_string_equal(s, "1=i1,2=i2,3=i3,256=i256,300=i300");
+    assert_int_equal(count, 5);
+    free(s);
+    s = list(f->st, 1, 1, STORE_F_DELETED, 0, -1, &count);
+    assert_string_equal(s, "1=i1,2=i2,256=i256,300=i300");
+    assert_int_equal(count, 4);
+    free(s);
+    s = list(f->st, 1, 1, STORE_F_DELETED, 1, 2, &count);
+    assert_string_equal(s, "2=i2,256=i256");
+    assert_int_equal(count, 4);
+    free(s);
+    s = list(f->st, 1, 1, STORE_F_DELETED, 10, 2, &count);
+    assert_string_equal(s, "");
+    assert_int_equal(count, 4);
+    free(s);
+    s = list(f->st, 1, -1, 0, 3, 100, &count);
+    assert_string_equal(s, "256=neg,300=neg");
+    assert_int_equal(count, 5);
+    free(s);
+}
+
+static void test_persistence(void **state)
+{
+    fx *f = *state;
+    uint16_t ns;
+    assert_int_equal(store_namespace(f->st, "things", &ns), STORE_OK);
+    assert_int_equal(next_id(f->st, ns, 1), 1);
+    put(f->st, ns, 1, 1, 0, "{\"a\":1}", "{}");
+    store_close(f->st);
+    f->st = open_store(f->dir, STORE_DEFAULT_MAPSIZE);
+    uint16_t ns2, other;
+    assert_int_equal(store_namespace(f->st, "others", &other), STORE_OK);
+    assert_int_equal(store_namespace(f->st, "things", &ns2), STORE_OK);
+    assert_int_equal(ns2, ns);
+    assert_int_not_equal(other, ns);
+    store_rec rec;
+    assert_int_equal(get(f->st, ns, 1, 1, &rec), STORE_OK);
+    assert_string_equal(rec.full, "{\"a\":1}");
+    store_rec_free(&rec);
+    assert_int_equal(next_id(f->st, ns, 1), 2);
+}
+
+static void test_map_full(void **state)
+{
+    (void)state;
+    char *dir = unit_tmpdir();
+    sm_store *st = open_store(dir, 64 * 1024);
+    char big[3000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    int written = 0, rc = STORE_OK;
+    for (int i = 0; i < 1000; i++) {
+        sm_txn *t;
+        uint64_t id;
+        assert_int_equal(store_begin(st, 1, &t), STORE_OK);
+        rc = store_next_id(t, 1, 1, &id);
+        if (rc == STORE_OK)
+            rc = store_put(t, 1, 1, id, 0, big, strlen(big), "{}", 2);
+        if (rc == STORE_OK) {
+            rc = store_commit(t);
+        } else {
+            store_abort(t);
+        }
+        if (rc != STORE_OK)
+            break;
+        assert_int_equal(id, (uint64_t)i + 1);
+        written++;
+    }
+    assert_int_equal(rc, STORE_FULL);
+    assert_true(written > 0);
+    assert_true(written < 1000);
+    /* the refused write left nothing: same records, same counter */
+    int64_t count;
+    free(list(st, 1, 1, 0, 0, 0, &count));
+    assert_int_equal(count, written);
+    store_close(st);
+    st = open_store(dir, STORE_DEFAULT_MAPSIZE);
+    free(list(st, 1, 1, 0, 0, 0, &count));
+    assert_int_equal(count, written);
+    assert_int_equal(next_id(st, 1, 1), (uint64_t)written + 1);
+    store_close(st);
+    unit_rmdir(dir);
+    free(dir);
+}
+
+static void test_open_errors(void **state)
+{
+    (void)state;
+    sm_store *st = (sm_store *)1;
+    strbuf err = STRBUF_INIT;
+    assert_int_equal(store_open(&st, "/proc/specmock-cannot-create/x", STORE_DEFAULT_MAPSIZE, 0, &err),
+                     STORE_ERROR);
+    assert_null(st);
+    assert_non_null(strstr(err.p, "/proc/specmock-cannot-create/x: "));
+    strbuf_free(&err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_namespaces, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ids, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_get_put_del, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_persistence, setup, teardown),
+        cmocka_unit_test(test_map_full),
+        cmocka_unit_test(test_open_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
