@@ -7,7 +7,7 @@ PORT  ?= 8010
 DB    ?= .specmock/db
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure build run test check-generated regen clean
+.PHONY: all deps configure build run test test-sanitize check-generated regen clean
 
 all: build
 
@@ -29,8 +29,17 @@ run: build
 	@mkdir -p $(DB)
 	./$(BUILD)/specmock --host $(HOST) --port $(PORT) --db $(DB)
 
+# The whole suite twice: the normal build, then everything rebuilt with
+# AddressSanitizer + UndefinedBehaviorSanitizer (any report fails the run).
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory test-sanitize
+
+test-sanitize: configure
+	@[ -f $(BUILD)-asan/CMakeCache.txt ] || cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DSPECMOCK_SANITIZE=ON
+	cmake --build $(BUILD)-asan -j $(JOBS)
+	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
 
 check-generated: build
 	cmake --build $(BUILD) --target check-generated
@@ -39,4 +48,4 @@ regen: configure
 	cmake --build $(BUILD) --target generate
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BUILD)-asan

@@ -41,7 +41,7 @@ typedef enum sm_type {
     SM_T_BOOL,      /* JSON true/false (DRF BooleanField also takes "true",  */
                     /* "false", 1, 0, "1", "0")                              */
     SM_T_STRING,    /* JSON string (DRF CharField also takes numbers)        */
-    SM_T_DATETIME,  /* ISO 8601 string, rendered with microseconds and 'Z'   */
+    SM_T_DATETIME,  /* ISO 8601, rendered in UTC with 'Z', .uuuuuu if non-0 */
     SM_T_UUID,      /* canonical 8-4-4-4-12 hex string                       */
     SM_T_OBJECT,    /* any JSON object (a free-form dict)                    */
     SM_T_ANY,       /* any JSON value                                        */
@@ -129,7 +129,7 @@ typedef struct sm_resource {
     const char *name;        /* spec name, also the store namespace         */
     int16_t model;           /* full representation (create/retrieve/update)*/
     int16_t list_model;      /* list item representation, -1 = model        */
-    int16_t id_field;        /* index into model's fields of the id         */
+    int16_t id_field;        /* index into model's fields of the id, -1 none*/
     int16_t soft_delete;     /* index into model's fields, -1 = none        */
     uint8_t hides;           /* sm_hide bits for soft_delete                */
     const char *scope;       /* scope object, NULL if none                  */
@@ -184,7 +184,7 @@ typedef struct sm_api {
     const char *name;         /* spec's api name                            */
     const char *title;
     const char *version;
-    const char *spec_path;    /* repository-relative spec path              */
+    const char *spec_path;    /* spec paths as given, joined with ", "      */
     const char *prefix;       /* path prefix, e.g. "/api/v1/{org}"          */
     const char *default_key;  /* key granted a session when no keys file   */
     int16_t user_model;       /* model of caller objects (SM_FILL_CALLER)   */
