@@ -7,7 +7,7 @@ PORT  ?= 8010
 DB    ?= .specmock/db
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure build run test test-sanitize check-generated regen clean
+.PHONY: all deps configure build run test test-sanitize bench check-generated regen clean
 
 all: build
 
@@ -40,6 +40,10 @@ test-sanitize: configure
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+# Throughput, latency, start-up and RSS against a bare evhttp server (bench/README.md).
+bench: build
+	./bench/run.sh
 
 check-generated: build
 	cmake --build $(BUILD) --target check-generated
