@@ -181,16 +181,6 @@ void server_pipeline(const sm_app *app, const sm_request *rq, sm_reply *rep)
     } else {
         opi = router_op(&m, rq->method == SM_M_HEAD ? SM_GET : rq->method);
     }
-    if (opi < 0) {
-        respond_errorf(rep, SM_ERR_METHOD_NOT_ALLOWED,
-                       "Method \"%s\" not allowed.", rq->method_name);
-        goto out;
-    }
-    call.op = &api->ops[opi];
-    call.res = call.op->resource >= 0 && call.op->resource < api->nresources
-                   ? &api->resources[call.op->resource]
-                   : NULL;
-
     /* 3. authenticate */
     auth_source src;
     cred = auth_credential(rq->authorization, rq->query, &src);
@@ -206,6 +196,19 @@ void server_pipeline(const sm_app *app, const sm_request *rq, sm_reply *rep)
                                               : "query string");
         goto out;
     }
+
+    /* 3b. method: DRF authenticates in initial() before dispatching to
+     * http_method_not_allowed, so a wrong method without credentials is 401,
+     * with a known key 405. */
+    if (opi < 0) {
+        respond_errorf(rep, SM_ERR_METHOD_NOT_ALLOWED,
+                       "Method \"%s\" not allowed.", rq->method_name);
+        goto out;
+    }
+    call.op = &api->ops[opi];
+    call.res = call.op->resource >= 0 && call.op->resource < api->nresources
+                   ? &api->resources[call.op->resource]
+                   : NULL;
 
     /* 4. scope */
     switch (auth_decide(api, call.key, call.op, is_write(rq->method), &scope)) {

@@ -108,6 +108,24 @@ static void test_put_on_list_is_405(void **state)
     http_resp_free(&r);
 }
 
+/* DRF authenticates before it dispatches to http_method_not_allowed: a wrong
+ * method is 401 without credentials (Allow still present), 405 with a key. */
+static void test_wrong_method_authenticates_first(void **state)
+{
+    server *s = *state;
+    http_resp r;
+    http_auth(s, "PUT", DASH1, HTTP_NONE, "{}", &r);
+    ASSERT_ERROR(&r, 401, "authentication_error", "not_authenticated",
+                 "Authentication credentials were not provided.", NULL);
+    ASSERT_HEADER(&r, "Allow", ALLOW_LIST);
+    http_resp_free(&r);
+    http_auth(s, "PUT", DASH1, "Bearer phx_wrong", "{}", &r);
+    ASSERT_ERROR(&r, 401, "authentication_error", "authentication_failed",
+                 "Personal API key found in request Authorization header is invalid.",
+                 NULL);
+    http_resp_free(&r);
+}
+
 static void test_other_undeclared_methods_are_405(void **state)
 {
     server *s = *state;
@@ -341,6 +359,7 @@ int main(void)
         T(test_unknown_path_without_credentials),
         T(test_trailing_slash_optional),
         T(test_put_on_list_is_405),
+        T(test_wrong_method_authenticates_first),
         T(test_other_undeclared_methods_are_405),
         T(test_allow_on_every_response_of_a_matched_path),
         T(test_non_integer_project_id),
