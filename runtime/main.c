@@ -53,7 +53,7 @@ static void usage(FILE *out)
             "                 if missing); without it a temporary directory is\n"
             "                 used and removed on exit\n"
             "  --keys FILE    JSON array of API keys:\n"
-            "                 [{\"key\": \"phx_...\", \"scopes\": [\"<object>:read\"],\n"
+            "                 [{\"key\": \"KEY\", \"scopes\": [\"<object>:read\"],\n"
             "                   \"project\": 1, \"session\": false, \"user\": {...}}]\n"
             "                 without it the key '%s' is a session\n"
             "                 key allowed every operation\n"

@@ -261,42 +261,38 @@ static void test_keys_unreadable(void **state)
     free(prefix);
 }
 
-static void test_keys_malformed(void **state)
+/* Write TEXT as a keys file, start the server on it, expect exit 2 with a
+ * message starting "specmock: <file>: " followed by TAIL ("" or "entry "). */
+static void check_keys_refused(const char *text, const char *tail)
 {
-    (void)state;
     char dir[512];
-    char *path = keys_file("[{\"key\": \"phx_a\", \"scopes\": [", dir, sizeof dir);
+    char *path = keys_file(text, dir, sizeof dir);
     const char *a[] = {"--host", "127.0.0.1", "--port", "0", "--keys", path, NULL};
-    char *prefix = xprintf("specmock: %s: ", path);
+    char *prefix = xprintf("specmock: %s: %s", path, tail);
+    print_message("keys file: %s\n", text);
     check_refused(a, prefix);
     free(prefix);
     drop_keys_file(path, dir);
+}
+
+static void test_keys_malformed(void **state)
+{
+    (void)state;
+    check_keys_refused("[{\"key\": \"phx_a\", \"scopes\": [", "");
 }
 
 static void test_keys_not_an_array(void **state)
 {
     (void)state;
-    char dir[512];
-    char *path = keys_file("{\"key\": \"phx_a\"}", dir, sizeof dir);
-    const char *a[] = {"--host", "127.0.0.1", "--port", "0", "--keys", path, NULL};
-    char *prefix = xprintf("specmock: %s: ", path);
-    check_refused(a, prefix);
-    free(prefix);
-    drop_keys_file(path, dir);
+    check_keys_refused("{\"key\": \"phx_a\"}", "");
 }
 
 static void test_keys_unknown_scope_object(void **state)
 {
     (void)state;
-    char dir[512];
-    char *path = keys_file("[{\"key\":\"phx_ok\",\"scopes\":[\"dashboard:read\"]},\n"
-                           " {\"key\":\"phx_bad\",\"scopes\":[\"widget:read\"]}]\n",
-                           dir, sizeof dir);
-    const char *a[] = {"--host", "127.0.0.1", "--port", "0", "--keys", path, NULL};
-    char *prefix = xprintf("specmock: %s: entry ", path);
-    check_refused(a, prefix);
-    free(prefix);
-    drop_keys_file(path, dir);
+    check_keys_refused("[{\"key\":\"phx_ok\",\"scopes\":[\"dashboard:read\"]},\n"
+                       " {\"key\":\"phx_bad\",\"scopes\":[\"widget:read\"]}]\n",
+                       "entry ");
 }
 
 static void test_keys_bad_entries(void **state)
@@ -308,16 +304,8 @@ static void test_keys_bad_entries(void **state)
         "[{\"key\":\"a\",\"scopes\":[\"dashboard:admin\"]}]",             /* bad level */
         "[{\"key\":\"a\",\"scopes\":[\"*\"],\"project\":\"two\"}]",        /* project */
         NULL};
-    for (int i = 0; bad[i]; i++) {
-        char dir[512];
-        char *path = keys_file(bad[i], dir, sizeof dir);
-        const char *a[] = {"--host", "127.0.0.1", "--port", "0", "--keys", path, NULL};
-        char *prefix = xprintf("specmock: %s: entry ", path);
-        print_message("keys file: %s\n", bad[i]);
-        check_refused(a, prefix);
-        free(prefix);
-        drop_keys_file(path, dir);
-    }
+    for (int i = 0; bad[i]; i++)
+        check_keys_refused(bad[i], "entry ");
 }
 
 static void test_sigterm_exits_0_and_removes_temporary_store(void **state)
