@@ -55,6 +55,30 @@ static void free_op(ast_op *o)
     free(o->op_id);
     free(o->path);
     free(o->statuses);
+    free(o->extra); free(o->body.name); free(o->media); free(o->returns);
+    for (size_t i = 0; i < o->nfilters; i++) {
+        ast_filter *f = &o->filters[i];
+        free(f->query); free(f->message); free(f->exclude.str);
+        for (size_t k = 0; k < f->nfields; k++)
+            free(f->fields[k].name);
+        free(f->fields);
+    }
+    free(o->filters);
+    for (size_t i = 0; i < o->nchecks; i++) {
+        ast_check *c = &o->checks[i];
+        free(c->name); free(c->lit.str); free(c->arg); free(c->message);
+        free(c->code); free(c->attr); free(c->value_json);
+    }
+    free(o->checks);
+    for (size_t i = 0; i < o->nsets; i++) {
+        ast_set *t = &o->sets[i];
+        free(t->field.name); free(t->lit.str); free(t->arg);
+        free(t->value_json);
+    }
+    free(o->sets);
+    free(o->stream_field.name); free(o->stream_key); free(o->stream_item);
+    free(o->content_type.name); free(o->move_field.name);
+    free(o->move_item); free(o->move_to);
 }
 
 void spec_free(spec *s)
@@ -100,6 +124,11 @@ void spec_free(spec *s)
         ast_resource *r = &s->resources[i];
         free(r->name); free(r->model.name); free(r->list_model.name);
         free(r->path); free(r->scope.name); free(r->soft_delete.name);
+        free(r->key.name); free(r->notfound); free(r->parent.name);
+        free(r->parent_param.name); free(r->parent_notfound);
+        free(r->owner.name); free(r->order); free(r->rows);
+        free(r->rows_path); free(r->rows_json); free(r->ancestors.name);
+        free(r->ancestor_json);
         for (size_t k = 0; k < r->nops; k++)
             free_op(&r->ops[k]);
         free(r->ops);
@@ -122,7 +151,8 @@ const char *ty_name(ty_kind k)
 const char *op_kind_name(op_kind k)
 {
     static const char *const names[] = {
-        "?", "list", "create", "retrieve", "update", "destroy", "refuse"
+        "?", "list", "create", "retrieve", "update", "destroy", "refuse",
+        "action", "stream", "content"
     };
     return (unsigned)k < sizeof names / sizeof *names ? names[k] : "?";
 }

@@ -57,7 +57,9 @@ enum {
 /* Server fills; the order matches sm_fill. */
 typedef enum fill_kind {
     FILL_NONE = 0, FILL_AUTO, FILL_NOW, FILL_CALLER, FILL_UUID, FILL_TOKEN,
-    FILL_PARAM
+    FILL_PARAM,
+    /* v2 */
+    FILL_SEGMENTS, FILL_COPY, FILL_CHILDREN, FILL_USER
 } fill_kind;
 
 typedef struct ast_field {
@@ -70,7 +72,10 @@ typedef struct ast_field {
     bool has_default;
     ast_lit def;
     fill_kind fill;
-    char *fill_arg;           /* FILL_PARAM: the parameter name             */
+    char *fill_arg;           /* PARAM: the parameter; CALLER: a member of  */
+                              /* the user model (NULL: whole object);       */
+                              /* SEGMENTS/COPY/USER: a field; CHILDREN: a   */
+                              /* resource                                   */
     sm_loc fill_loc;          /* the fill keyword (FILL_PARAM: the name)    */
 } ast_field;
 
@@ -102,7 +107,8 @@ typedef struct ast_param {
 
 /* Operation kinds, methods and scope modes; orders match sm_api.h. */
 typedef enum op_kind {
-    OP_LIST = 1, OP_CREATE, OP_RETRIEVE, OP_UPDATE, OP_DESTROY, OP_REFUSE
+    OP_LIST = 1, OP_CREATE, OP_RETRIEVE, OP_UPDATE, OP_DESTROY, OP_REFUSE,
+    OP_ACTION, OP_STREAM, OP_CONTENT /* v2 */
 } op_kind;
 typedef enum http_method {
     M_GET = 1, M_POST, M_PUT, M_PATCH, M_DELETE
@@ -110,6 +116,62 @@ typedef enum http_method {
 typedef enum scope_mode {
     SCOPE_INHERIT = 0, SCOPE_OBJECT, SCOPE_NONE, SCOPE_INTERNAL
 } scope_mode;
+
+/* A name used as a reference, with where it was written. */
+typedef struct ast_ref {
+    char *name;               /* NULL when absent                           */
+    sm_loc loc;
+    int index;                /* check: resolved index, -1                  */
+} ast_ref;
+
+/* v2 list envelopes, filters, checks and sets; orders match sm_api.h. */
+enum { ENV_ARRAY = 0, ENV_PAGINATED, ENV_COUNTED, ENV_RESULTS };
+enum { MATCH_EQ = 1, MATCH_ICONTAINS, MATCH_WORDS, MATCH_TOKENS };
+enum { SRC_BODY = 1, SRC_QUERY, SRC_PARENT, SRC_RECORD, SRC_NEW };
+enum { TEST_PRESENT = 1, TEST_EQ, TEST_NE, TEST_IN, TEST_MINLEN, TEST_UNIQUE,
+       TEST_EXISTS, TEST_USER };
+enum { STYLE_DRF = 0, STYLE_ERROR, STYLE_DETAIL, STYLE_EMPTY };
+enum { SET_LITERAL = 1, SET_NOW, SET_TOKEN, SET_UUID, SET_BODY, SET_BODY_WRAP,
+       SET_QUERY, SET_JSON /* parser only: emitted as SET_LITERAL */ };
+
+typedef struct ast_filter {
+    sm_loc loc;               /* the 'filter' keyword                       */
+    char *query;
+    int match;                /* MATCH_*                                    */
+    ast_ref *fields;          /* index: field of the resource model         */
+    size_t nfields, cap;
+    char *message;            /* `required STRING`, NULL if not required    */
+    bool has_exclude;
+    ast_lit exclude;
+} ast_filter;
+
+typedef struct ast_check {
+    sm_loc loc;               /* the 'check' keyword                        */
+    int source;               /* SRC_*                                      */
+    char *name;               /* field, parameter or dotted path            */
+    sm_loc name_loc;
+    int test;                 /* TEST_*                                     */
+    sm_loc test_loc;
+    ast_lit lit;              /* EQ/NE                                      */
+    char *arg;                /* IN: JSON array text; EXISTS: resource      */
+    sm_loc arg_loc;
+    int64_t n;                /* MINLEN                                     */
+    int status;
+    sm_loc status_loc;
+    int style;                /* STYLE_*                                    */
+    char *message, *code, *attr;
+    char *value_json;         /* check: EQ/NE/IN compact JSON, EXISTS name  */
+} ast_check;
+
+typedef struct ast_set {
+    sm_loc loc;               /* the 'set' keyword                          */
+    ast_ref field;            /* index: field of the resource model         */
+    int from;                 /* SET_*                                      */
+    ast_lit lit;              /* SET_LITERAL                                */
+    char *arg;                /* JSON text, body path or query name         */
+    sm_loc arg_loc;
+    char *value_json;         /* check: LITERAL/JSON as compact JSON text   */
+} ast_set;
 
 typedef struct ast_op {
     op_kind kind;
@@ -131,6 +193,34 @@ typedef struct ast_op {
     sm_loc *error_locs;
     size_t nerrors, errors_cap, error_locs_cap;
 
+    /* v2 options (locations: the option keyword) */
+    bool has_envelope;
+    int envelope;             /* ENV_*                                      */
+    sm_loc envelope_loc;
+    char *extra;              /* JSON object text (compacted by check)      */
+    sm_loc extra_loc;
+    ast_ref body;             /* request model                              */
+    char *media;
+    sm_loc media_loc;
+    ast_filter *filters;
+    size_t nfilters, cfilters;
+    ast_check *checks;
+    size_t nchecks, cchecks;
+    ast_set *sets;
+    size_t nsets, csets;
+    char *returns;            /* JSON text (compacted by check)             */
+    bool returns_empty;
+    sm_loc returns_loc;
+    bool upsert;
+    sm_loc upsert_loc;
+    ast_ref stream_field;     /* index: field of the resource model         */
+    char *stream_key, *stream_item;
+    int stream_head;
+    ast_ref content_type;
+    ast_ref move_field;
+    char *move_item, *move_to;
+    unsigned seen;            /* parser: options given (bit per option)     */
+
     /* check: */
     int resource;             /* index into spec.resources                  */
     char *op_id;              /* final operation id                         */
@@ -138,19 +228,16 @@ typedef struct ast_op {
     scope_mode eff_scope_mode;/* SCOPE_OBJECT/NONE/INTERNAL                 */
     const char *eff_scope;    /* SCOPE_OBJECT: the object (borrowed)        */
     int request_model, response_model;
-    unsigned flags;           /* 1 paginated, 2 empty body (sm_op_flag)     */
+    unsigned flags;           /* sm_op_flag bits                            */
+    int eff_envelope;         /* ENV_* (paginated: ENV_PAGINATED)           */
     uint16_t *statuses;       /* success first, then errors ascending       */
     size_t nstatuses;
 } ast_op;
 
-enum { HIDE_LIST = 1u << 0, HIDE_RETRIEVE = 1u << 1 };
-
-/* A name used as a reference, with where it was written. */
-typedef struct ast_ref {
-    char *name;               /* NULL when absent                           */
-    sm_loc loc;
-    int index;                /* check: resolved index, -1                  */
-} ast_ref;
+enum { HIDE_LIST = 1u << 0, HIDE_RETRIEVE = 1u << 1, HIDE_UPDATE = 1u << 2 };
+/* Resource flags; the bits match sm_resource_flag. */
+enum { RF_SINGLETON = 1u << 0, RF_PARENT_BUILD = 1u << 1, RF_BUILD = 1u << 2,
+       RF_STATIC = 1u << 3 };
 
 typedef struct ast_resource {
     char *name;
@@ -164,6 +251,26 @@ typedef struct ast_resource {
     ast_op *ops;
     size_t nops, cap;
     int id_field;             /* check: index of the model's `id`, -1       */
+
+    /* v2 (locations: the statement keyword unless said otherwise) */
+    ast_ref key;              /* index: field of the model                  */
+    char *notfound;
+    sm_loc notfound_loc;
+    ast_ref parent;           /* index: resource                            */
+    ast_ref parent_param;     /* index: param                               */
+    char *parent_notfound;
+    unsigned rflags;          /* RF_* (RF_STATIC set by check)              */
+    sm_loc singleton_loc, build_loc;
+    ast_ref owner;            /* index: field of the model                  */
+    char *order;
+    sm_loc order_loc;         /* the string                                 */
+    char *rows;               /* as written                                 */
+    sm_loc rows_loc;          /* the string                                 */
+    char *rows_path;          /* check: relative to the spec file's dir     */
+    char *rows_json;          /* check: compact JSON array                  */
+    ast_ref ancestors;        /* index: field of the model                  */
+    char *ancestor_json;      /* compacted by check                         */
+    sm_loc ancestor_json_loc;
 } ast_resource;
 
 typedef struct ast_api {

@@ -5,6 +5,9 @@
  * models share one namespace), fields, resources, operations, then the
  * global duplicate checks on operation ids and routes.  Every check reports
  * and carries on, so one run lists every problem; diag sorts the output.
+ * Language v2 (docs/spec-v2.md) adds name checks of resource statements,
+ * fills and operation options, JSON texts parsed with jansson (and stored
+ * compact), and static rows files read relative to their spec file.
  */
 #include "check.h"
 
@@ -12,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "parser.h"
 
@@ -84,6 +89,7 @@ static void sym_free(symtab *t)
 
 typedef struct ck {
     spec *s;
+    symtab resources;     /* name → resource index                         */
     diag *d;
     ast_api *api;         /* the first api block, NULL if none             */
     symtab types;         /* name → enum index * 2, or model index * 2 + 1  */
@@ -388,7 +394,8 @@ static void check_default(ck *c, const ast_model *m, const ast_field *f)
     const char *want = NULL;
     (void)m;
     if (l->kind == LIT_NULL) {
-        if (!(f->flags & AF_NULLABLE))
+        /* `any` holds anything, null included */
+        if (!(f->flags & AF_NULLABLE) && f->type.kind != TY_ANY)
             diag_error(c->d, l->loc, "default null for non-nullable field "
                        "'%s'; write '%s?' to allow null", f->name,
                        type_label(c, f, tb, sizeof tb));
@@ -532,7 +539,8 @@ static void check_field(ck *c, ast_model *m, ast_field *f)
     if (f->fill == FILL_NONE)
         return;
     static const char *const fill_names[] = {
-        "", "auto", "now", "caller", "uuid", "token", "param"
+        "", "auto", "now", "caller", "uuid", "token", "param", "segments",
+        "copy", "children", "user"
     };
     if (f->has_default)
         diag_error(c->d, f->def.loc, "field '%s' has both a default and the "
@@ -548,7 +556,12 @@ static void check_field(ck *c, ast_model *m, ast_field *f)
     case FILL_NOW: need = TY_DATETIME; break;
     case FILL_UUID: need = TY_UUID; break;
     case FILL_TOKEN: need = TY_STRING; break;
+    case FILL_SEGMENTS: need = TY_INT; break;
+    case FILL_COPY: case FILL_CHILDREN: case FILL_USER:
+        return; /* check_fills_v2, once every model is resolved */
     case FILL_CALLER:
+        if (f->fill_arg)
+            return; /* check_fills_v2 */
         if (c->api && c->api->user.index >= 0 &&
             !(t->kind == TY_MODEL && t->ref == c->api->user.index))
             diag_error(c->d, f->fill_loc, "server fill 'caller' needs a "
@@ -785,11 +798,12 @@ static int cmp_u16(const void *a, const void *b)
 
 static void derive_statuses(ast_op *o)
 {
-    size_t cap = 6 + o->nerrors, n = 0;
+    size_t cap = 6 + o->nerrors + o->nchecks, n = 0;
     uint16_t *v = malloc(cap * sizeof *v);
     if (!v)
         diag_oom();
-    if (o->kind == OP_CREATE || o->kind == OP_UPDATE) {
+    /* an operation reads a body when it has a request model or media */
+    if (o->request_model >= 0 || o->media) {
         v[n++] = 400;
         v[n++] = 415;
     }
@@ -798,6 +812,8 @@ static void derive_statuses(ast_op *o)
     v[n++] = 404;
     for (size_t i = 0; i < o->nerrors; i++)
         v[n++] = (uint16_t)o->errors[i];
+    for (size_t i = 0; i < o->nchecks; i++)
+        v[n++] = (uint16_t)o->checks[i].status;
     qsort(v, n, sizeof *v, cmp_u16);
     o->statuses = malloc((n + 1) * sizeof *o->statuses);
     if (!o->statuses)
@@ -811,14 +827,850 @@ static void derive_statuses(ast_op *o)
     free(v);
 }
 
+/* ---- v2 helpers -------------------------------------------------------- */
+
+/* Field `name` of model `mi`, or -1 after "unknown field 'x' in model 'M'"
+ * (with a did-you-mean hint) naming `what` (e.g. "'key'"). */
+static int field_of(ck *c, int mi, const char *name, sm_loc loc,
+                    const char *what)
+{
+    if (mi < 0 || !name)
+        return -1;
+    const ast_model *m = &c->s->models[mi];
+    int k = field_index(m, name);
+    if (k >= 0)
+        return k;
+    const char **names = calloc(m->nfields + 1, sizeof *names);
+    if (!names)
+        diag_oom();
+    for (size_t i = 0; i < m->nfields; i++)
+        names[i] = m->fields[i].name;
+    const char *hint = suggest_word(name, strlen(name), names);
+    if (hint)
+        diag_error(c->d, loc, "%s names '%s', which is not a field of model "
+                   "'%s'; did you mean '%s'?", what, name, m->name, hint);
+    else
+        diag_error(c->d, loc, "%s names '%s', which is not a field of model "
+                   "'%s'", what, name, m->name);
+    free(names);
+    return -1;
+}
+
+/* Resource `name`, or -1 after an error naming `what`. */
+static int resource_of(ck *c, const char *name, sm_loc loc, const char *what)
+{
+    int v = sym_get(&c->resources, name);
+    if (v >= 0)
+        return v;
+    const char **names = calloc(c->s->nresources + 1, sizeof *names);
+    if (!names)
+        diag_oom();
+    for (size_t i = 0; i < c->s->nresources; i++)
+        names[i] = c->s->resources[i].name;
+    const char *hint = suggest_word(name, strlen(name), names);
+    if (hint)
+        diag_error(c->d, loc, "unknown resource '%s' in %s; did you mean "
+                   "'%s'?", name, what, hint);
+    else
+        diag_error(c->d, loc, "unknown resource '%s' in %s", name, what);
+    free(names);
+    return -1;
+}
+
+/* Parse JSON text written in the spec; `want`: 'o' object, 'a' array, 0
+ * any.  Returns the value (caller decrefs) or NULL after an error. */
+static json_t *json_of(ck *c, const char *text, sm_loc loc, int want,
+                       const char *what)
+{
+    json_error_t err;
+    json_t *v = json_loads(text, JSON_DECODE_ANY, &err);
+    if (!v) {
+        diag_error(c->d, loc, "%s is not valid JSON: %s (at character %d)",
+                   what, err.text, err.position);
+        return NULL;
+    }
+    if ((want == 'o' && !json_is_object(v)) ||
+        (want == 'a' && !json_is_array(v))) {
+        diag_error(c->d, loc, "%s must be a JSON %s", what,
+                   want == 'o' ? "object" : "array");
+        json_decref(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* Compact JSON text of `v` (keeps member order); malloc'd. */
+static char *json_compact(const json_t *v)
+{
+    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!s)
+        diag_oom();
+    char *r = ast_strdup(s);
+    free(s);
+    return r;
+}
+
+/* Replace the JSON text *text by its compact form (after checking it). */
+static json_t *json_normalize(ck *c, char **text, sm_loc loc, int want,
+                              const char *what)
+{
+    json_t *v = json_of(c, *text, loc, want, what);
+    if (v) {
+        free(*text);
+        *text = json_compact(v);
+    }
+    return v;
+}
+
+static const char *json_kind(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number";
+    case JSON_TRUE: case JSON_FALSE: return "a boolean";
+    default: return "null";
+    }
+}
+
+/* Does JSON value `v` fit a value of kind k (ref: enum/model)?  Returns
+ * NULL, or what was expected. */
+static const char *json_fits_kind(ck *c, ty_kind k, int ref, const json_t *v)
+{
+    switch (k) {
+    case TY_INT:
+        return json_is_integer(v) ? NULL : "an integer";
+    case TY_NUMBER:
+        return json_is_number(v) ? NULL : "a number";
+    case TY_BOOL:
+        return json_is_boolean(v) ? NULL : "true or false";
+    case TY_STRING:
+        return json_is_string(v) ? NULL : "a string";
+    case TY_DATETIME:
+        return json_is_string(v) && is_datetime(json_string_value(v))
+               ? NULL : "a date-time string";
+    case TY_UUID:
+        return json_is_string(v) && is_uuid(json_string_value(v))
+               ? NULL : "a UUID string";
+    case TY_OBJECT:
+    case TY_MODEL:
+        return json_is_object(v) ? NULL : "an object";
+    case TY_ENUM: {
+        const ast_enum *e = &c->s->enums[ref];
+        for (size_t i = 0; i < e->nvalues; i++)
+            if (e->is_int ? json_is_integer(v) &&
+                            json_integer_value(v) == e->values[i].num
+                          : json_is_string(v) &&
+                            strcmp(json_string_value(v),
+                                   e->values[i].str) == 0)
+                return NULL;
+        return "a value of the enum";
+    }
+    default:
+        return NULL;
+    }
+}
+
+/* NULL when `v` fits field `f`, else what was expected. */
+static const char *json_fits(ck *c, const ast_field *f, const json_t *v)
+{
+    if (json_is_null(v))
+        return (f->flags & AF_NULLABLE) || f->type.kind == TY_ANY
+               ? NULL : "a non-null value";
+    if (f->type.kind == TY_ARRAY) {
+        if (!json_is_array(v))
+            return "an array";
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) {
+            if (json_is_null(x) ? !f->type.item_nullable
+                                : json_fits_kind(c, f->type.item, f->type.ref,
+                                                 x) != NULL)
+                return "an array of the item type";
+        }
+        return NULL;
+    }
+    return json_fits_kind(c, f->type.kind, f->type.ref, v);
+}
+
+/* A spec literal as a JSON value (new reference). */
+static json_t *lit_json(const ast_lit *l)
+{
+    json_t *v;
+    switch (l->kind) {
+    case LIT_STRING: v = json_string(l->str); break;
+    case LIT_INT: v = json_integer(l->num); break;
+    case LIT_TRUE: v = json_true(); break;
+    case LIT_FALSE: v = json_false(); break;
+    case LIT_NULL: v = json_null(); break;
+    case LIT_EMPTY_ARRAY: v = json_array(); break;
+    default: v = json_object(); break;
+    }
+    if (!v)
+        diag_oom();
+    return v;
+}
+
+/* Report when literal `l` cannot be a value of field `f`. */
+static void check_lit_fits(ck *c, const ast_field *f, const ast_lit *l,
+                           const char *what)
+{
+    json_t *v = lit_json(l);
+    const char *want = json_fits(c, f, v);
+    if (want) {
+        char tb[160], lb[200];
+        diag_error(c->d, l->loc, "%s %s does not fit field '%s' of type "
+                   "'%s': expected %s", what, lit_describe(l, lb, sizeof lb),
+                   f->name, type_label(c, f, tb, sizeof tb), want);
+    }
+    json_decref(v);
+}
+
+static int is_array_field(const ast_model *m, int k)
+{
+    return k >= 0 && m->fields[k].type.kind == TY_ARRAY;
+}
+
+/* Fills that need every model resolved and the resource names. */
+static void check_fills_v2(ck *c)
+{
+    for (size_t i = 0; i < c->s->nmodels; i++) {
+        ast_model *m = &c->s->models[i];
+        for (size_t k = 0; k < m->nfields; k++) {
+            ast_field *f = &m->fields[k];
+            char tb[160], ub[160];
+            if (f->type.kind == TY_NONE)
+                continue; /* unresolved type: already reported */
+            switch (f->fill) {
+            case FILL_CALLER: {
+                if (!f->fill_arg)
+                    break;
+                if (!c->api || c->api->user.index < 0) {
+                    diag_error(c->d, f->fill_loc, "server fill 'caller %s' "
+                               "needs a user model; add 'user MODEL' to the "
+                               "api block", f->fill_arg);
+                    break;
+                }
+                int j = field_of(c, c->api->user.index, f->fill_arg,
+                                 f->fill_loc, "'caller'");
+                if (j < 0)
+                    break;
+                const ast_field *u =
+                    &c->s->models[c->api->user.index].fields[j];
+                if (!same_type(f, u))
+                    diag_error(c->d, f->fill_loc, "field '%s' is '%s' but "
+                               "member '%s' of the user model is '%s'",
+                               f->name, type_label(c, f, tb, sizeof tb),
+                               u->name, type_label(c, u, ub, sizeof ub));
+                break;
+            }
+            case FILL_SEGMENTS: {
+                int j = field_of(c, (int)i, f->fill_arg, f->fill_loc,
+                                 "'segments'");
+                if (j >= 0 && m->fields[j].type.kind != TY_STRING)
+                    diag_error(c->d, f->fill_loc, "'segments' counts the "
+                               "segments of a string field, but '%s' is "
+                               "'%s'", f->fill_arg,
+                               type_label(c, &m->fields[j], tb, sizeof tb));
+                break;
+            }
+            case FILL_COPY: {
+                int j = field_of(c, (int)i, f->fill_arg, f->fill_loc,
+                                 "'copy'");
+                if (j >= 0 && !same_type(f, &m->fields[j]))
+                    diag_error(c->d, f->fill_loc, "field '%s' is '%s' but "
+                               "the copied field '%s' is '%s'", f->name,
+                               type_label(c, f, tb, sizeof tb), f->fill_arg,
+                               type_label(c, &m->fields[j], ub, sizeof ub));
+                break;
+            }
+            case FILL_CHILDREN: {
+                int ri = resource_of(c, f->fill_arg, f->fill_loc,
+                                     "'children'");
+                if (ri >= 0 && !c->s->resources[ri].parent.name)
+                    diag_error(c->d, f->fill_loc, "resource '%s' has no "
+                               "'parent', so it has no children to list",
+                               f->fill_arg);
+                if (f->type.kind != TY_ARRAY)
+                    diag_error(c->d, f->fill_loc, "server fill 'children' "
+                               "needs an array field, but '%s' is '%s'",
+                               f->name, type_label(c, f, tb, sizeof tb));
+                break;
+            }
+            case FILL_USER: {
+                int j = field_of(c, (int)i, f->fill_arg, f->fill_loc,
+                                 "'user'");
+                if (j >= 0 && m->fields[j].type.kind != TY_UUID &&
+                    m->fields[j].type.kind != TY_STRING)
+                    diag_error(c->d, f->fill_loc, "'user' looks a user up by "
+                               "uuid, but field '%s' is '%s'", f->fill_arg,
+                               type_label(c, &m->fields[j], tb, sizeof tb));
+                if (c->api && c->api->user.index >= 0 &&
+                    !(f->type.kind == TY_MODEL &&
+                      f->type.ref == c->api->user.index) &&
+                    f->type.kind != TY_OBJECT && f->type.kind != TY_ANY)
+                    diag_error(c->d, f->fill_loc, "server fill 'user' needs "
+                               "a field of the user model '%s', but field "
+                               "'%s' is '%s'", c->api->user.name, f->name,
+                               type_label(c, f, tb, sizeof tb));
+                break;
+            }
+            default:
+                break;
+            }
+        }
+    }
+}
+
+/* Directory part of `file` + `name`, malloc'd. */
+static char *sibling_path(const char *file, const char *name)
+{
+    const char *slash = strrchr(file, '/');
+    if (!slash || name[0] == '/')
+        return ast_strdup(name);
+    size_t nd = (size_t)(slash - file + 1), nn = strlen(name);
+    char *p = malloc(nd + nn + 1);
+    if (!p)
+        diag_oom();
+    memcpy(p, file, nd);
+    memcpy(p + nd, name, nn + 1);
+    return p;
+}
+
+/* rows "file.json": read, check against the model, embed compact. */
+static void check_rows(ck *c, ast_resource *r, const ast_model *m)
+{
+    r->rows_path = sibling_path(r->rows_loc.file, r->rows);
+    r->rflags |= RF_STATIC;
+    json_error_t err;
+    json_t *v = json_load_file(r->rows_path, 0, &err);
+    if (!v) {
+        if (err.line > 0)
+            diag_error(c->d, r->rows_loc, "%s:%d:%d: rows file is not valid "
+                       "JSON: %s", r->rows_path, err.line, err.column,
+                       err.text);
+        else
+            diag_error(c->d, r->rows_loc, "cannot read rows file '%s': %s",
+                       r->rows_path, err.text);
+        return;
+    }
+    if (!json_is_array(v)) {
+        diag_error(c->d, r->rows_loc, "%s: rows must be a JSON array of "
+                   "objects, not %s", r->rows_path, json_kind(v));
+        json_decref(v);
+        return;
+    }
+    size_t i;
+    json_t *row;
+    json_array_foreach(v, i, row) {
+        if (!json_is_object(row)) {
+            diag_error(c->d, r->rows_loc, "%s: row %zu: must be an object, "
+                       "not %s", r->rows_path, i, json_kind(row));
+            continue;
+        }
+        const char *key;
+        json_t *val;
+        json_object_foreach(row, key, val) {
+            int k = field_index(m, key);
+            if (k < 0) {
+                diag_error(c->d, r->rows_loc, "%s: row %zu: '%s' is not a "
+                           "field of model '%s'", r->rows_path, i, key,
+                           m->name);
+                continue;
+            }
+            const char *want = json_fits(c, &m->fields[k], val);
+            if (want)
+                diag_error(c->d, r->rows_loc, "%s: row %zu: field '%s' "
+                           "must be %s, not %s", r->rows_path, i, key, want,
+                           json_kind(val));
+        }
+    }
+    r->rows_json = json_compact(v);
+    json_decref(v);
+}
+
+/* The v2 resource statements (model resolved, `m` may be NULL). */
+static void check_resource_v2(ck *c, ast_resource *r, int ri,
+                              const ast_model *m)
+{
+    int mi = r->model.index;
+    if (m && r->key.name)
+        r->key.index = field_of(c, mi, r->key.name, r->key.loc, "'key'");
+    if (m && r->owner.name) {
+        r->owner.index = field_of(c, mi, r->owner.name, r->owner.loc,
+                                  "'owner'");
+        ty_kind k = r->owner.index >= 0 ? m->fields[r->owner.index].type.kind
+                                        : TY_MODEL;
+        if (k != TY_MODEL && k != TY_OBJECT && k != TY_ANY)
+            diag_error(c->d, r->owner.loc, "'owner' field '%s' must hold a "
+                       "user object, but it is '%s'", r->owner.name,
+                       ty_name(k));
+    }
+    if (r->parent.name) {
+        r->parent.index = resource_of(c, r->parent.name, r->parent.loc,
+                                      "'parent'");
+        if (r->parent.index == ri) {
+            diag_error(c->d, r->parent.loc, "resource '%s' cannot be its "
+                       "own parent", r->name);
+            r->parent.index = -1;
+        }
+        const ast_resource *pr = r->parent.index >= 0
+                                 ? &c->s->resources[r->parent.index] : NULL;
+        if (r->parent_param.name) {
+            r->parent_param.index = sym_get(&c->params, r->parent_param.name);
+            if (r->parent_param.index < 0)
+                diag_error(c->d, r->parent_param.loc, "path parameter '%s' "
+                           "is not declared; add 'param %s int' (or uuid, "
+                           "string)", r->parent_param.name,
+                           r->parent_param.name);
+        } else if (pr && !(pr->rflags & RF_SINGLETON)) {
+            diag_error(c->d, r->parent.loc, "'parent %s' needs 'param P' "
+                       "naming the path parameter that holds its key (only "
+                       "a singleton parent may leave it out)", r->parent.name);
+        }
+    } else if (r->parent_param.name || r->parent_notfound) {
+        /* unreachable: the parser takes them only after 'parent' */
+    }
+    if ((r->rflags & RF_SINGLETON) && !r->parent.name)
+        diag_error(c->d, r->singleton_loc, "'singleton' needs a 'parent': "
+                   "there is one record per parent record");
+    if ((r->rflags & RF_BUILD) &&
+        !(r->soft_delete.name && (r->hides & HIDE_RETRIEVE)))
+        diag_error(c->d, r->build_loc, "'build' leaves a soft-deleted "
+                   "tombstone; it needs 'soft-delete FIELD hides retrieve'");
+    if (m && r->order) {
+        char *copy = ast_strdup(r->order), *save = NULL;
+        int any = 0;
+        for (char *w = strtok_r(copy, " ", &save); w;
+             w = strtok_r(NULL, " ", &save)) {
+            const char *name = w;
+            while (*name == '-' || *name == '~')
+                name++;
+            any = 1;
+            if (field_index(m, name) < 0)
+                field_of(c, mi, name, in_string(r->order_loc, r->order,
+                                                (size_t)(w - copy)),
+                         "'order'");
+        }
+        if (!any)
+            diag_error(c->d, r->order_loc, "'order' needs at least one "
+                       "field name");
+        free(copy);
+    }
+    if (m && r->rows)
+        check_rows(c, r, m);
+    if (m && r->ancestors.name) {
+        r->ancestors.index = field_of(c, mi, r->ancestors.name,
+                                      r->ancestors.loc, "'ancestors'");
+        if (r->ancestors.index >= 0 &&
+            m->fields[r->ancestors.index].type.kind != TY_STRING)
+            diag_error(c->d, r->ancestors.loc, "'ancestors' field '%s' must "
+                       "be a string holding a '/'-separated path",
+                       r->ancestors.name);
+        json_t *v = json_normalize(c, &r->ancestor_json,
+                                   r->ancestor_json_loc, 'o',
+                                   "the 'ancestors' JSON");
+        const char *key;
+        json_t *val;
+        if (v)
+            json_object_foreach(v, key, val) {
+                int k = field_of(c, mi, key, r->ancestor_json_loc,
+                                 "the 'ancestors' JSON");
+                const char *want = k >= 0 ? json_fits(c, &m->fields[k], val)
+                                          : NULL;
+                if (want)
+                    diag_error(c->d, r->ancestor_json_loc, "'ancestors' "
+                               "value of field '%s' must be %s", key, want);
+            }
+        json_decref(v);
+    }
+}
+
+/* Last literal segment of `subpath` ("/{id}/move_tile/" -> "move_tile"),
+ * malloc'd, NULL if none. */
+static char *last_literal(const char *subpath)
+{
+    char *best = NULL;
+    const char *p = subpath;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        const char *e = p;
+        while (*e && *e != '/')
+            e++;
+        if (e > p && *p != '{') {
+            free(best);
+            best = ast_strndup(p, (size_t)(e - p));
+        }
+        p = e;
+    }
+    if (best)
+        for (char *q = best; *q; q++)
+            if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+                  (*q >= '0' && *q <= '9') || *q == '_'))
+                *q = '_';
+    return best;
+}
+
+/* Last "{param}" of `path` into buf, or "" */
+static const char *last_param(const char *path, char *buf, size_t size)
+{
+    const char *open = strrchr(path, '{'), *close;
+    buf[0] = '\0';
+    if (open && (close = strchr(open, '}')) != NULL &&
+        (size_t)(close - open) < size)
+        snprintf(buf, size, "%.*s", (int)(close - open - 1), open + 1);
+    return buf;
+}
+
+/* 1 when the operation works on one record named by a key parameter. */
+static int op_takes_key(const ast_resource *r, const ast_op *o)
+{
+    if (r->rflags & RF_SINGLETON)
+        return 0;
+    switch (o->kind) {
+    case OP_RETRIEVE: case OP_UPDATE: case OP_DESTROY: case OP_REFUSE:
+    case OP_STREAM: case OP_CONTENT:
+        return 1;
+    case OP_ACTION:
+        return strchr(o->subpath, '{') != NULL;
+    default:
+        return 0;
+    }
+}
+
+/* The first segment of body path `path` must be a field of the request
+ * model (when the body is JSON and has a model). */
+static void check_body_path(ck *c, const ast_op *o, const char *path,
+                            sm_loc loc, const char *what)
+{
+    if (o->request_model < 0 || o->media || !path)
+        return;
+    char first[128];
+    snprintf(first, sizeof first, "%.*s", (int)strcspn(path, "."), path);
+    field_of(c, o->request_model, first, loc, what);
+}
+
+/* The model a check's NAME is looked up in, -1 if none applies. */
+static int check_model(ck *c, const ast_resource *r, const ast_op *o,
+                       const ast_check *k)
+{
+    switch (k->source) {
+    case SRC_BODY: return o->request_model;
+    case SRC_PARENT:
+        return r->parent.index >= 0
+               ? c->s->resources[r->parent.index].model.index : -1;
+    case SRC_RECORD: case SRC_NEW: return r->model.index;
+    default: return -1;
+    }
+}
+
+static void check_op_v2(ck *c, ast_resource *r, ast_op *o)
+{
+    const char *kn = op_kind_name(o->kind);
+    int mi = r->model.index;
+    const ast_model *m = mi >= 0 ? &c->s->models[mi] : NULL;
+    int reads_body = o->kind == OP_CREATE || o->kind == OP_UPDATE ||
+                     o->kind == OP_ACTION;
+
+    if (o->has_envelope && o->kind != OP_LIST)
+        diag_error(c->d, o->envelope_loc, "'envelope' applies only to 'list' "
+                   "operations");
+    if (o->extra) {
+        if (!(o->has_envelope && o->envelope == ENV_RESULTS))
+            diag_error(c->d, o->extra_loc, "'extra' needs 'envelope "
+                       "results'");
+        json_decref(json_normalize(c, &o->extra, o->extra_loc, 'o',
+                                   "'extra'"));
+    }
+    if (o->body.name) {
+        if (!reads_body)
+            diag_error(c->d, o->body.loc, "'body' applies to 'create', "
+                       "'update' and 'action' operations, not '%s'", kn);
+    }
+    if (o->media && !reads_body)
+        diag_error(c->d, o->media_loc, "'media' applies to 'create', "
+                   "'update' and 'action' operations, not '%s'", kn);
+    if (o->returns || o->returns_empty) {
+        if (o->kind != OP_ACTION && o->kind != OP_CREATE)
+            diag_error(c->d, o->returns_loc, "'returns' applies to 'action' "
+                       "and 'create' operations, not '%s'", kn);
+        if (o->returns)
+            json_decref(json_normalize(c, &o->returns, o->returns_loc, 0,
+                                       "'returns'"));
+    }
+    if (o->upsert && o->kind != OP_CREATE)
+        diag_error(c->d, o->upsert_loc, "'upsert' applies only to 'create' "
+                   "operations");
+    /* stream / content-type / move */
+    if (o->kind == OP_STREAM && !o->stream_field.name)
+        diag_error(c->d, o->loc, "'stream' operation needs the option "
+                   "'stream FIELD KEY ITEM HEAD'");
+    if (o->stream_field.name) {
+        if (o->kind != OP_STREAM)
+            diag_error(c->d, o->stream_field.loc, "option 'stream' applies "
+                       "only to 'stream' operations");
+        o->stream_field.index = field_of(c, mi, o->stream_field.name,
+                                         o->stream_field.loc, "'stream'");
+        if (m && o->stream_field.index >= 0 &&
+            !is_array_field(m, o->stream_field.index))
+            diag_error(c->d, o->stream_field.loc, "streamed field '%s' must "
+                       "be an array", o->stream_field.name);
+    }
+    if (o->kind == OP_CONTENT && !o->content_type.name)
+        diag_error(c->d, o->loc, "'content' operation needs the option "
+                   "'content-type FIELD'");
+    if (o->content_type.name) {
+        if (o->kind != OP_CONTENT)
+            diag_error(c->d, o->content_type.loc, "option 'content-type' "
+                       "applies only to 'content' operations");
+        o->content_type.index = field_of(c, mi, o->content_type.name,
+                                         o->content_type.loc,
+                                         "'content-type'");
+        const ast_field *ctf = m && o->content_type.index >= 0
+                               ? &m->fields[o->content_type.index] : NULL;
+        if (ctf && ctf->type.kind != TY_STRING &&
+            !(ctf->type.kind == TY_ENUM &&
+              !c->s->enums[ctf->type.ref].is_int))
+            diag_error(c->d, o->content_type.loc, "'content-type' field '%s' "
+                       "must be a string (or a string enum)",
+                       o->content_type.name);
+    }
+    if (o->move_field.name) {
+        if (o->kind != OP_ACTION)
+            diag_error(c->d, o->move_field.loc, "option 'move' applies only "
+                       "to 'action' operations");
+        o->move_field.index = field_of(c, mi, o->move_field.name,
+                                       o->move_field.loc, "'move'");
+        check_body_path(c, o, o->move_item, o->move_field.loc,
+                        "the 'move' item path");
+        check_body_path(c, o, o->move_to, o->move_field.loc,
+                        "the 'move' target path");
+        if (m && o->move_field.index >= 0 &&
+            !is_array_field(m, o->move_field.index))
+            diag_error(c->d, o->move_field.loc, "moved field '%s' must be an "
+                       "array", o->move_field.name);
+    }
+    /* filters */
+    for (size_t i = 0; i < o->nfilters; i++) {
+        ast_filter *f = &o->filters[i];
+        if (o->kind != OP_LIST)
+            diag_error(c->d, f->loc, "'filter' applies only to 'list' "
+                       "operations");
+        for (size_t k = 0; k < f->nfields; k++)
+            f->fields[k].index = field_of(c, mi, f->fields[k].name,
+                                          f->fields[k].loc, "'filter'");
+        if (f->has_exclude && m && f->fields[0].index >= 0)
+            check_lit_fits(c, &m->fields[f->fields[0].index], &f->exclude,
+                           "'exclude' value");
+    }
+    /* sets */
+    for (size_t i = 0; i < o->nsets; i++) {
+        ast_set *t = &o->sets[i];
+        if (o->kind != OP_CREATE && o->kind != OP_ACTION)
+            diag_error(c->d, t->loc, "'set' applies to 'create' and 'action' "
+                       "operations, not '%s'", kn);
+        t->field.index = field_of(c, mi, t->field.name, t->field.loc, "'set'");
+        const ast_field *f = m && t->field.index >= 0
+                             ? &m->fields[t->field.index] : NULL;
+        char tb[160];
+        switch (t->from) {
+        case SET_LITERAL: {
+            if (f)
+                check_lit_fits(c, f, &t->lit, "'set' value");
+            json_t *v = lit_json(&t->lit);
+            t->value_json = json_compact(v);
+            json_decref(v);
+            break;
+        }
+        case SET_JSON: {
+            json_t *v = json_of(c, t->arg, t->arg_loc, 0, "'set ... json'");
+            if (v) {
+                const char *want = f ? json_fits(c, f, v) : NULL;
+                if (want)
+                    diag_error(c->d, t->arg_loc, "'set' value for field '%s' "
+                               "must be %s, not %s", f->name, want,
+                               json_kind(v));
+                t->value_json = json_compact(v);
+                json_decref(v);
+            }
+            break;
+        }
+        case SET_NOW:
+            if (f && f->type.kind != TY_DATETIME)
+                diag_error(c->d, t->arg_loc, "'set %s now' needs a datetime "
+                           "field, but it is '%s'", f->name,
+                           type_label(c, f, tb, sizeof tb));
+            break;
+        case SET_TOKEN:
+        case SET_UUID:
+            if (f && f->type.kind != TY_STRING &&
+                (t->from == SET_TOKEN || f->type.kind != TY_UUID))
+                diag_error(c->d, t->arg_loc, "'set %s %s' needs a %s field, "
+                           "but it is '%s'", f->name,
+                           t->from == SET_TOKEN ? "token" : "uuid",
+                           t->from == SET_TOKEN ? "string" : "uuid or string",
+                           type_label(c, f, tb, sizeof tb));
+            break;
+        case SET_BODY:
+            check_body_path(c, o, t->arg, t->arg_loc, "'set ... from body'");
+            break;
+        case SET_BODY_WRAP:
+            check_body_path(c, o, t->arg, t->arg_loc, "'set ... wrap body'");
+            if (f && f->type.kind != TY_ARRAY)
+                diag_error(c->d, t->arg_loc, "'set %s wrap body' needs an "
+                           "array field, but it is '%s'", f->name,
+                           type_label(c, f, tb, sizeof tb));
+            break;
+        default:
+            break;
+        }
+    }
+    /* checks (request_model is known by now) */
+    for (size_t i = 0; i < o->nchecks; i++) {
+        ast_check *k = &o->checks[i];
+        if (k->status < 400 || k->status > 499)
+            diag_error(c->d, k->status_loc, "check status %d must be 4xx",
+                       k->status);
+        if (k->source == SRC_BODY && o->request_model < 0 && !o->media)
+            diag_error(c->d, k->loc, "'check body' on an operation that "
+                       "reads no body; give it 'body MODEL'");
+        if (k->source == SRC_PARENT && !r->parent.name)
+            diag_error(c->d, k->loc, "'check parent' on resource '%s', "
+                       "which has no 'parent'", r->name);
+        if (k->source == SRC_RECORD && !op_takes_key(r, o) &&
+            !(r->rflags & RF_SINGLETON))
+            diag_error(c->d, k->loc, "'check record' needs an operation on "
+                       "one record");
+        if (k->source == SRC_NEW && o->kind != OP_CREATE &&
+            o->kind != OP_UPDATE && o->kind != OP_ACTION)
+            diag_error(c->d, k->loc, "'check new' applies to 'create', "
+                       "'update' and 'action' operations");
+        if (k->test == TEST_UNIQUE && k->source != SRC_NEW)
+            diag_error(c->d, k->test_loc, "'unique' checks the record about "
+                       "to be written: use 'check new'");
+        int cm = check_model(c, r, o, k);
+        int fi = -1;
+        if (cm >= 0 && k->test == TEST_UNIQUE) {
+            char *copy = ast_strdup(k->name), *save = NULL;
+            for (char *w = strtok_r(copy, " ", &save); w;
+                 w = strtok_r(NULL, " ", &save))
+                field_of(c, cm, w, k->name_loc, "'unique'");
+            free(copy);
+        } else if (cm >= 0) {
+            char first[128];
+            snprintf(first, sizeof first, "%.*s",
+                     (int)strcspn(k->name, "."), k->name);
+            fi = field_of(c, cm, first, k->name_loc, "'check'");
+            if (strchr(k->name, '.'))
+                fi = -1; /* a member inside the field: type unknown */
+        }
+        const ast_field *f = fi >= 0 ? &c->s->models[cm].fields[fi] : NULL;
+        switch (k->test) {
+        case TEST_EQ:
+        case TEST_NE: {
+            if (f)
+                check_lit_fits(c, f, &k->lit, "'check' value");
+            json_t *v = lit_json(&k->lit);
+            k->value_json = json_compact(v);
+            json_decref(v);
+            break;
+        }
+        case TEST_IN: {
+            json_t *v = json_of(c, k->arg, k->arg_loc, 'a', "'in'");
+            size_t ai;
+            json_t *x;
+            if (v && f)
+                json_array_foreach(v, ai, x) {
+                    const char *want = json_fits(c, f, x);
+                    if (want) {
+                        diag_error(c->d, k->arg_loc, "'in' value %zu does "
+                                   "not fit field '%s': expected %s, not %s",
+                                   ai, f->name, want, json_kind(x));
+                        break;
+                    }
+                }
+            if (v) {
+                k->value_json = json_compact(v);
+                json_decref(v);
+            }
+            break;
+        }
+        case TEST_EXISTS:
+            resource_of(c, k->arg, k->arg_loc, "'exists'");
+            k->value_json = ast_strdup(k->arg);
+            break;
+        case TEST_MINLEN:
+            if (k->n < 0)
+                diag_error(c->d, k->arg_loc, "negative minlen %lld",
+                           (long long)k->n);
+            break;
+        default:
+            break;
+        }
+    }
+    /* static rows: read-only */
+    if (r->rows && o->kind != OP_LIST && o->kind != OP_RETRIEVE)
+        diag_error(c->d, o->loc, "resource '%s' serves static 'rows': only "
+                   "'list' and 'retrieve' operations are allowed, not '%s'",
+                   r->name, kn);
+    /* the parent's key parameter in every path */
+    if (r->parent_param.name && o->path) {
+        char want[160];
+        snprintf(want, sizeof want, "{%s}", r->parent_param.name);
+        if (!strstr(o->path, want))
+            diag_error(c->d, o->subpath_loc, "path '%s' lacks the parent "
+                       "parameter '%s' of resource '%s'", o->path, want,
+                       r->name);
+    }
+    /* key parameter */
+    if ((r->rflags & RF_SINGLETON) && o->kind != OP_ACTION &&
+        o->kind != OP_LIST && o->kind != OP_CREATE &&
+        strchr(o->subpath, '{'))
+        diag_error(c->d, o->subpath_loc, "'%s' of singleton resource '%s' "
+                   "takes no key parameter: there is one record per parent",
+                   kn, r->name);
+    if (op_takes_key(r, o) && m) {
+        char pname[128];
+        last_param(o->subpath, pname, sizeof pname);
+        int pi = pname[0] ? sym_get(&c->params, pname) : -1;
+        int kf = r->key.name ? r->key.index : r->id_field;
+        if (pi >= 0 && kf >= 0) {
+            ty_kind t = m->fields[kf].type.kind;
+            param_kind pk = c->s->params[pi].kind;
+            int ok = pk == PK_INT ? t == TY_INT
+                   : pk == PK_UUID ? (t == TY_UUID || t == TY_STRING)
+                   : (t != TY_ARRAY && t != TY_OBJECT && t != TY_MODEL &&
+                      t != TY_ANY);
+            if (!ok) {
+                char tb[160];
+                diag_error(c->d, o->subpath_loc, "key parameter '%s' is "
+                           "'%s', but key field '%s' is '%s'", pname,
+                           pk == PK_INT ? "int" : pk == PK_UUID ? "uuid"
+                                                                : "string",
+                           m->fields[kf].name,
+                           type_label(c, &m->fields[kf], tb, sizeof tb));
+            }
+        } else if (pi >= 0 && kf < 0 && strcmp(pname, "id") != 0)
+            diag_error(c->d, o->subpath_loc, "key parameter '{%s}' needs a "
+                       "key field: model '%s' has no 'id' field; give the "
+                       "resource 'key FIELD'", pname, m->name);
+    }
+}
+
 static void check_op(ck *c, ast_resource *r, int ri, ast_op *o)
 {
     static const char *const kind_methods[] = {
-        "", "GET", "POST", "GET", "PATCH or PUT", "DELETE", "DELETE"
+        "", "GET", "POST", "GET", "PATCH or PUT", "DELETE", "DELETE", "",
+        "GET", "GET"
     };
     int ok_method;
     switch (o->kind) {
-    case OP_LIST: case OP_RETRIEVE: ok_method = o->method == M_GET; break;
+    case OP_LIST: case OP_RETRIEVE: case OP_STREAM: case OP_CONTENT:
+        ok_method = o->method == M_GET; break;
+    case OP_ACTION: ok_method = 1; break;
     case OP_CREATE: ok_method = o->method == M_POST; break;
     case OP_UPDATE: ok_method = o->method == M_PATCH || o->method == M_PUT;
         break;
@@ -864,7 +1716,7 @@ static void check_op(ck *c, ast_resource *r, int ri, ast_op *o)
     o->path = path_join(rp, o->subpath);
     free(rp);
     if (strstr(o->subpath, "{id}") && r->model.index >= 0 &&
-        r->id_field < 0)
+        r->id_field < 0 && !r->key.name)
         diag_error(c->d, in_string(o->subpath_loc, o->subpath,
                                    (size_t)(strstr(o->subpath, "{id}") -
                                             o->subpath)),
@@ -887,9 +1739,13 @@ static void check_op(ck *c, ast_resource *r, int ri, ast_op *o)
 
     /* id */
     static const char *const actions[] = {
-        "", "list", "create", "retrieve", "update", "destroy", "destroy"
+        "", "list", "create", "retrieve", "update", "destroy", "destroy",
+        "action", "stream", "content"
     };
     const char *action = actions[o->kind];
+    char *literal = o->kind >= OP_ACTION ? last_literal(o->subpath) : NULL;
+    if (literal)
+        action = literal;
     if (o->kind == OP_UPDATE && o->method == M_PATCH)
         action = "partial_update";
     if (o->id) {
@@ -901,17 +1757,30 @@ static void check_op(ck *c, ast_resource *r, int ri, ast_op *o)
             diag_oom();
         snprintf(o->op_id, n, "%s_%s", r->name, action);
     }
+    free(literal);
 
     o->resource = ri;
-    o->request_model = (o->kind == OP_CREATE || o->kind == OP_UPDATE)
-                       ? r->model.index : -1;
+    if (o->body.name)
+        o->request_model = o->body.index >= 0 ? o->body.index
+                           : resolve_model(c, &o->body);
+    else
+        o->request_model = (o->kind == OP_CREATE || o->kind == OP_UPDATE)
+                           ? r->model.index : -1;
+    int canned = o->returns || o->returns_empty;
     o->response_model = o->kind == OP_LIST
                         ? (r->list_model.index >= 0 ? r->list_model.index
                                                     : r->model.index)
-                        : (o->kind == OP_DESTROY || o->kind == OP_REFUSE)
+                        : (o->kind == OP_DESTROY || o->kind == OP_REFUSE ||
+                           o->kind == OP_STREAM || o->kind == OP_CONTENT ||
+                           canned)
                         ? -1 : r->model.index;
+    o->eff_envelope = o->paginated ? ENV_PAGINATED : o->envelope;
     o->flags = (o->paginated ? 1u : 0u) |
-               ((o->kind == OP_DESTROY || o->kind == OP_REFUSE) ? 2u : 0u);
+               ((o->kind == OP_DESTROY || o->kind == OP_REFUSE ||
+                 o->returns_empty) ? 2u : 0u) |
+               (o->upsert ? 4u : 0u) |
+               (o->kind == OP_ACTION && op_takes_key(r, o) ? 8u : 0u);
+    check_op_v2(c, r, o);
     derive_statuses(o);
     if (o->nstatuses > UINT8_MAX)
         diag_error(c->d, o->loc, "operation '%s' documents more than %u "
@@ -978,6 +1847,7 @@ static void check_resource(ck *c, ast_resource *r, int ri)
             }
         }
     }
+    check_resource_v2(c, r, ri, m);
     for (size_t k = 0; k < r->nops; k++)
         check_op(c, r, ri, &r->ops[k]);
 }
@@ -1115,21 +1985,23 @@ size_t check_spec(spec *s, diag *d)
     if (c.api && c.api->user.name)
         resolve_model(&c, &c.api->user);
     check_models(&c);
-    symtab rnames = { 0 };
     for (size_t i = 0; i < s->nresources; i++) {
         ast_resource *r = &s->resources[i];
-        int old = sym_put(&rnames, r->name, (int)i);
+        int old = sym_put(&c.resources, r->name, (int)i);
         if (old >= 0) {
             diag_error(d, r->loc, "duplicate resource '%s'", r->name);
             diag_note(d, s->resources[old].loc, "previous definition is here");
         }
-        check_resource(&c, r, (int)i);
     }
+    check_fills_v2(&c);
+    /* singletons first, so children can rely on the flag (it is parsed) */
+    for (size_t i = 0; i < s->nresources; i++)
+        check_resource(&c, &s->resources[i], (int)i);
     if (s->nresources > UINT16_MAX || s->nmodels > INT16_MAX ||
         s->nenums > INT16_MAX)
         diag_error(d, (sm_loc){ s->nfiles ? s->files[0] : "spec", 1, 1 },
                    "spec too large for the table format (int16 indices)");
-    sym_free(&rnames);
+    sym_free(&c.resources);
     check_global(&c);
     sym_free(&c.types);
     sym_free(&c.params);

@@ -6,9 +6,13 @@
  * RESOURCE_x, so cross-table references read as names), then enums,
  * models with their field rows, parameters, resources, per-operation status
  * lists, operations (sorted by path, then method), scopes (sorted) and the
- * single `const sm_api specmock_api`.  Rows are column-aligned with a
- * comment header naming the columns.  Symbols come mechanically from spec
- * names, which the parser guarantees are C identifiers.
+ * single `const sm_api specmock_api`.  Every row is a C99 designated
+ * initializer (`{ .name = "x", .type = SM_T_INT }`) that leaves zero
+ * members out (ABI 2: zero = unused) but writes -1 indices; narrow tables
+ * are one aligned row per entry, resources and operations one member per
+ * line.  v2 filters, checks and sets become per-operation tables ahead of
+ * `ops`.  Symbols come mechanically from spec names, which the parser
+ * guarantees are C identifiers.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -21,63 +25,77 @@
 #include "emit.h"
 
 /* The sm_api.h ABI version these tables are written for. */
-#define SM_ABI_VERSION 1
+#define SM_ABI_VERSION 2
 
-/* ---- aligned rows ------------------------------------------------------ */
+/* ---- aligned rows of designated initializers ---------------------------- */
 
+/* A table has one column per struct member.  A row sets some of them; a
+ * member left unset is zero in C and is not written.  Rows come out as
+ * `    { .a = 1, .b = "x" },` with each member padded to its widest cell, so
+ * the same member lines up in every row; a member unset in a row leaves
+ * blanks in its place. */
 typedef struct table {
     size_t ncols;
-    char **cells;      /* owned, row-major                                  */
+    const char *const *members; /* borrowed member names                    */
+    char **cells;      /* owned, row-major, NULL = member omitted           */
     size_t nrows, cap;
-    size_t col;        /* next column of the row being filled               */
 } table;
 
-static void tb_init(table *t, size_t ncols)
+static void tb_init(table *t, size_t ncols, const char *const *members)
 {
     memset(t, 0, sizeof *t);
     t->ncols = ncols;
+    t->members = members;
 }
 
-/* Append one cell (printf-formatted) to the current row. */
-__attribute__((format(printf, 2, 3)))
-static void tb_cell(table *t, const char *fmt, ...)
+/* Start a new row. */
+static void tb_row(table *t)
 {
-    if (t->col == 0) {
-        if (t->nrows == t->cap) {
-            t->cap = t->cap ? 2 * t->cap : 16;
-            t->cells = realloc(t->cells, t->cap * t->ncols * sizeof *t->cells);
-            if (!t->cells)
-                diag_oom();
-        }
-        t->nrows++;
+    if (t->nrows == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 16;
+        t->cells = realloc(t->cells, t->cap * t->ncols * sizeof *t->cells);
+        if (!t->cells)
+            diag_oom();
     }
+    memset(&t->cells[t->nrows * t->ncols], 0, t->ncols * sizeof *t->cells);
+    t->nrows++;
+}
+
+/* Set member `col` of the current row (printf-formatted value). */
+__attribute__((format(printf, 3, 4)))
+static void tb_set(table *t, size_t col, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
-    char *s = malloc((size_t)n + 1);
+    size_t pre = strlen(t->members[col]) + 4; /* ".m = " */
+    char *s = malloc(pre + (size_t)n + 1);
     if (!s)
         diag_oom();
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    snprintf(s, pre + 1, ".%s = ", t->members[col]);
+    vsnprintf(s + pre, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    t->cells[(t->nrows - 1) * t->ncols + t->col] = s;
-    t->col = (t->col + 1) % t->ncols;
+    char **slot = &t->cells[(t->nrows - 1) * t->ncols + col];
+    free(*slot);
+    *slot = s;
 }
 
-/* Append a cell holding a C string literal (or NULL). */
-static void tb_str(table *t, const char *s)
+/* Set member `col` to a C string literal; NULL leaves it out. */
+static void tb_str(table *t, size_t col, const char *s)
 {
+    if (!s)
+        return;
     sbuf b;
     sb_init(&b);
     sb_cstr(&b, s);
-    tb_cell(t, "%s", b.p);
+    tb_set(t, col, "%s", b.p);
     sb_free(&b);
 }
 
-/* Write the rows as `    { a, b, c },` with every column padded to its
- * widest cell, then free the table. */
+/* Write the rows (see the table comment), then free the table. */
 static void tb_flush(table *t, sbuf *out)
 {
     size_t *w = calloc(t->ncols, sizeof *w);
@@ -85,25 +103,63 @@ static void tb_flush(table *t, sbuf *out)
         diag_oom();
     for (size_t r = 0; r < t->nrows; r++)
         for (size_t c = 0; c < t->ncols; c++) {
-            size_t n = strlen(t->cells[r * t->ncols + c]);
-            if (n > w[c])
-                w[c] = n;
+            const char *cell = t->cells[r * t->ncols + c];
+            if (cell && strlen(cell) > w[c])
+                w[c] = strlen(cell);
         }
     for (size_t r = 0; r < t->nrows; r++) {
-        sb_puts(out, "    { ");
-        for (size_t c = 0; c < t->ncols; c++) {
-            const char *cell = t->cells[r * t->ncols + c];
-            sb_puts(out, cell);
-            if (c + 1 < t->ncols) {
-                sb_puts(out, ",");
-                for (size_t k = strlen(cell); k < w[c] + 1; k++)
-                    sb_puts(out, " ");
-            }
-            free(t->cells[r * t->ncols + c]);
+        char **row = &t->cells[r * t->ncols];
+        size_t last = 0, any = 0;
+        for (size_t c = 0; c < t->ncols; c++)
+            if (row[c])
+                last = c, any = 1;
+        sb_puts(out, "    {");
+        for (size_t c = 0; any && c <= last; c++) {
+            if (!w[c])
+                continue;
+            size_t len = row[c] ? strlen(row[c]) : 0;
+            sb_puts(out, " ");
+            if (row[c])
+                sb_puts(out, row[c]);
+            if (c == last)
+                break;
+            sb_puts(out, row[c] ? "," : " ");
+            for (size_t k = len; k < w[c]; k++)
+                sb_puts(out, " ");
         }
         sb_puts(out, " },\n");
+        for (size_t c = 0; c < t->ncols; c++)
+            free(row[c]);
     }
     free(w);
+    free(t->cells);
+    memset(t, 0, sizeof *t);
+}
+
+/* One struct initializer spread over lines, `.member = value,` each, for
+ * wide rows (resources, operations).  Same interface as the table. */
+static void tb_flush_blocks(table *t, sbuf *out)
+{
+    size_t w = 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        if (strlen(t->members[c]) > w)
+            w = strlen(t->members[c]);
+    for (size_t r = 0; r < t->nrows; r++) {
+        char **row = &t->cells[r * t->ncols];
+        sb_puts(out, "    {\n");
+        for (size_t c = 0; c < t->ncols; c++) {
+            if (!row[c])
+                continue;
+            /* re-align ".m = v" as ".m<pad> = v" */
+            size_t m = strlen(t->members[c]);
+            sb_printf(out, "        .%s", t->members[c]);
+            for (size_t k = m; k < w; k++)
+                sb_puts(out, " ");
+            sb_printf(out, " = %s,\n", row[c] + m + 4);
+            free(row[c]);
+        }
+        sb_puts(out, "    },\n");
+    }
     free(t->cells);
     memset(t, 0, sizeof *t);
 }
@@ -252,22 +308,19 @@ static void emit_enums(const spec *s, sbuf *out)
         }
         sb_puts(out, "};\n\n");
     }
-    sb_puts(out, "static const sm_enum enums[] = {\n"
-                 "    /* name, is_int, nvalues, strs, ints */\n");
+    static const char *const cols[] = { "name", "is_int", "nvalues", "strs",
+                                        "ints" };
+    sb_puts(out, "static const sm_enum enums[] = {\n");
     table t;
-    tb_init(&t, 5);
+    tb_init(&t, 5, cols);
     for (size_t i = 0; i < s->nenums; i++) {
         const ast_enum *e = &s->enums[i];
-        tb_str(&t, e->name);
-        tb_cell(&t, "%d", e->is_int ? 1 : 0);
-        tb_cell(&t, "%zu", e->nvalues);
-        if (e->is_int) {
-            tb_cell(&t, "NULL");
-            tb_cell(&t, "enum_%s_values", e->name);
-        } else {
-            tb_cell(&t, "enum_%s_values", e->name);
-            tb_cell(&t, "NULL");
-        }
+        tb_row(&t);
+        tb_str(&t, 0, e->name);
+        if (e->is_int)
+            tb_set(&t, 1, "1");
+        tb_set(&t, 2, "%zu", e->nvalues);
+        tb_set(&t, e->is_int ? 4 : 3, "enum_%s_values", e->name);
     }
     tb_flush(&t, out);
     sb_puts(out, "};\n");
@@ -280,7 +333,12 @@ static void emit_models(const spec *s, sbuf *out)
     section(out, "models");
     static const char *const fills[] = {
         "SM_FILL_NONE", "SM_FILL_AUTO", "SM_FILL_NOW", "SM_FILL_CALLER",
-        "SM_FILL_UUID", "SM_FILL_TOKEN", "SM_FILL_PARAM"
+        "SM_FILL_UUID", "SM_FILL_TOKEN", "SM_FILL_PARAM", "SM_FILL_SEGMENTS",
+        "SM_FILL_COPY", "SM_FILL_CHILDREN", "SM_FILL_USER"
+    };
+    static const char *const cols[] = {
+        "name", "type", "item_type", "flags", "ref", "fill", "fill_arg",
+        "default_json", "maxlen", "min", "max"
     };
     for (size_t i = 0; i < s->nmodels; i++) {
         const ast_model *m = &s->models[i];
@@ -289,59 +347,61 @@ static void emit_models(const spec *s, sbuf *out)
         sb_printf(out, "/* model %s */\n", m->name);
         sb_printf(out, "static const sm_field model_%s_fields[] = {\n",
                   m->name);
-        sb_puts(out, "    /* name, type, item_type, flags, ref, fill, "
-                     "fill_arg, default_json, maxlen, min, max */\n");
         table t;
-        tb_init(&t, 11);
+        tb_init(&t, 11, cols);
         for (size_t k = 0; k < m->nfields; k++) {
             const ast_field *f = &m->fields[k];
             sbuf b;
-            char n1[48], n2[48], n3[48];
-            tb_str(&t, f->name);
-            tb_cell(&t, "%s", sm_types[f->type.kind]);
-            tb_cell(&t, "%s", f->type.kind == TY_ARRAY
-                                  ? sm_types[f->type.item] : "0");
-            sb_init(&b);
-            flags_text(&b, f->flags);
-            tb_cell(&t, "%s", b.p);
-            sb_free(&b);
+            char n1[48];
+            tb_row(&t);
+            tb_str(&t, 0, f->name);
+            tb_set(&t, 1, "%s", sm_types[f->type.kind]);
+            if (f->type.kind == TY_ARRAY)
+                tb_set(&t, 2, "%s", sm_types[f->type.item]);
+            if (f->flags) {
+                sb_init(&b);
+                flags_text(&b, f->flags);
+                tb_set(&t, 3, "%s", b.p);
+                sb_free(&b);
+            }
             sb_init(&b);
             ref_text(&b, s, f->type.kind == TY_ARRAY ? f->type.item
                                                      : f->type.kind,
                      f->type.ref);
-            tb_cell(&t, "%s", b.p);
+            tb_set(&t, 4, "%s", b.p); /* -1 stays explicit */
             sb_free(&b);
-            tb_cell(&t, "%s", fills[f->fill]);
-            tb_str(&t, f->fill == FILL_PARAM ? f->fill_arg : NULL);
+            if (f->fill != FILL_NONE)
+                tb_set(&t, 5, "%s", fills[f->fill]);
+            tb_str(&t, 6, f->fill_arg);
             if (f->has_default) {
                 char *j = default_json(&f->def);
-                tb_str(&t, j);
+                tb_str(&t, 7, j);
                 free(j);
-            } else {
-                tb_str(&t, NULL);
             }
-            int64_text(n1, sizeof n1, (f->flags & AF_MAXLEN) ? f->maxlen : 0);
-            int64_text(n2, sizeof n2, (f->flags & AF_MIN) ? f->min : 0);
-            int64_text(n3, sizeof n3, (f->flags & AF_MAX) ? f->max : 0);
-            tb_cell(&t, "%s", n1);
-            tb_cell(&t, "%s", n2);
-            tb_cell(&t, "%s", n3);
+            int64_t v[3] = { (f->flags & AF_MAXLEN) ? f->maxlen : 0,
+                             (f->flags & AF_MIN) ? f->min : 0,
+                             (f->flags & AF_MAX) ? f->max : 0 };
+            for (int j = 0; j < 3; j++)
+                if (v[j]) {
+                    int64_text(n1, sizeof n1, v[j]);
+                    tb_set(&t, 8 + (size_t)j, "%s", n1);
+                }
         }
         tb_flush(&t, out);
         sb_puts(out, "};\n\n");
     }
-    sb_puts(out, "static const sm_model models[] = {\n"
-                 "    /* name, nfields, fields */\n");
+    static const char *const mcols[] = { "name", "nfields", "fields" };
+    sb_puts(out, "static const sm_model models[] = {\n");
     table t;
-    tb_init(&t, 3);
+    tb_init(&t, 3, mcols);
     for (size_t i = 0; i < s->nmodels; i++) {
         const ast_model *m = &s->models[i];
-        tb_str(&t, m->name);
-        tb_cell(&t, "%zu", m->nfields);
-        if (m->nfields)
-            tb_cell(&t, "model_%s_fields", m->name);
-        else
-            tb_cell(&t, "NULL");
+        tb_row(&t);
+        tb_str(&t, 0, m->name);
+        if (m->nfields) {
+            tb_set(&t, 1, "%zu", m->nfields);
+            tb_set(&t, 2, "model_%s_fields", m->name);
+        }
     }
     tb_flush(&t, out);
     sb_puts(out, "};\n");
@@ -353,58 +413,214 @@ static void emit_params(const spec *s, sbuf *out)
         return;
     static const char *const kinds[] = { "0", "SM_P_INT", "SM_P_UUID",
                                          "SM_P_STRING" };
+    static const char *const cols[] = { "name", "kind", "alias",
+                                        "notfound_detail" };
     section(out, "path parameters");
-    sb_puts(out, "static const sm_param params[] = {\n"
-                 "    /* name, kind, alias, notfound_detail */\n");
+    sb_puts(out, "static const sm_param params[] = {\n");
     table t;
-    tb_init(&t, 4);
+    tb_init(&t, 4, cols);
     for (size_t i = 0; i < s->nparams; i++) {
         const ast_param *p = &s->params[i];
-        tb_str(&t, p->name);
-        tb_cell(&t, "%s", kinds[p->kind]);
-        tb_str(&t, p->alias);
-        tb_str(&t, p->notfound);
+        tb_row(&t);
+        tb_str(&t, 0, p->name);
+        tb_set(&t, 1, "%s", kinds[p->kind]);
+        tb_str(&t, 2, p->alias);
+        tb_str(&t, 3, p->notfound);
     }
     tb_flush(&t, out);
     sb_puts(out, "};\n");
+}
+
+/* "A | B" from bit names, or NULL when no bit is set; malloc'd. */
+static char *bits_text(unsigned v, const char *const *names, size_t n)
+{
+    sbuf b;
+    sb_init(&b);
+    for (size_t i = 0; i < n; i++)
+        if (v & (1u << i))
+            sb_printf(&b, "%s%s", b.n ? " | " : "", names[i]);
+    return b.p;
 }
 
 static void emit_resources(const spec *s, sbuf *out)
 {
     if (!s->nresources)
         return;
+    static const char *const cols[] = {
+        "name", "model", "list_model", "id_field", "soft_delete", "hides",
+        "scope", "key", "notfound", "parent", "parent_param",
+        "parent_notfound", "rflags", "owner", "order", "rows_json",
+        "ancestors", "ancestor_json"
+    };
+    static const char *const hides[] = {
+        "SM_HIDE_LIST", "SM_HIDE_RETRIEVE", "SM_HIDE_UPDATE"
+    };
+    static const char *const rflags[] = {
+        "SM_R_SINGLETON", "SM_R_PARENT_BUILD", "SM_R_BUILD", "SM_R_STATIC"
+    };
     section(out, "resources");
-    sb_puts(out, "static const sm_resource resources[] = {\n"
-                 "    /* name, model, list_model, id_field, soft_delete, "
-                 "hides, scope */\n");
+    sb_puts(out, "static const sm_resource resources[] = {\n");
     table t;
-    tb_init(&t, 7);
+    tb_init(&t, sizeof cols / sizeof *cols, cols);
     for (size_t i = 0; i < s->nresources; i++) {
         const ast_resource *r = &s->resources[i];
         const ast_model *m = &s->models[r->model.index];
         char buf[128];
-        tb_str(&t, r->name);
-        tb_cell(&t, "%s", model_ref(buf, sizeof buf, s, r->model.index));
-        tb_cell(&t, "%s", model_ref(buf, sizeof buf, s, r->list_model.index));
+        tb_row(&t);
+        tb_str(&t, 0, r->name);
+        tb_set(&t, 1, "%s", model_ref(buf, sizeof buf, s, r->model.index));
+        tb_set(&t, 2, "%s", model_ref(buf, sizeof buf, s,
+                                      r->list_model.index));
         if (r->id_field >= 0)
-            tb_cell(&t, "%d /* %s */", r->id_field,
-                    m->fields[r->id_field].name);
+            tb_set(&t, 3, "%d /* %s */", r->id_field,
+                   m->fields[r->id_field].name);
         else
-            tb_cell(&t, "-1");
+            tb_set(&t, 3, "-1");
         if (r->soft_delete.index >= 0)
-            tb_cell(&t, "%d /* %s */", r->soft_delete.index,
-                    m->fields[r->soft_delete.index].name);
+            tb_set(&t, 4, "%d /* %s */", r->soft_delete.index,
+                   m->fields[r->soft_delete.index].name);
         else
-            tb_cell(&t, "-1");
+            tb_set(&t, 4, "-1");
         unsigned h = r->soft_delete.index >= 0 ? r->hides : 0;
-        tb_cell(&t, "%s", h == (HIDE_LIST | HIDE_RETRIEVE)
-                              ? "SM_HIDE_LIST | SM_HIDE_RETRIEVE"
-                          : h == HIDE_LIST ? "SM_HIDE_LIST"
-                          : h == HIDE_RETRIEVE ? "SM_HIDE_RETRIEVE" : "0");
-        tb_str(&t, r->scope.name);
+        char *x = bits_text(h, hides, 3);
+        if (x)
+            tb_set(&t, 5, "%s", x);
+        free(x);
+        tb_str(&t, 6, r->scope.name);
+        tb_str(&t, 7, r->key.name);
+        tb_str(&t, 8, r->notfound);
+        tb_str(&t, 9, r->parent.name);
+        tb_str(&t, 10, r->parent_param.name);
+        tb_str(&t, 11, r->parent_notfound);
+        x = bits_text(r->rflags, rflags, 4);
+        if (x)
+            tb_set(&t, 12, "%s", x);
+        free(x);
+        tb_str(&t, 13, r->owner.name);
+        tb_str(&t, 14, r->order);
+        tb_str(&t, 15, r->rows_json);
+        tb_str(&t, 16, r->ancestors.name);
+        tb_str(&t, 17, r->ancestor_json);
     }
-    tb_flush(&t, out);
+    tb_flush_blocks(&t, out);
     sb_puts(out, "};\n");
+}
+
+/* An operation's filters, checks and sets tables (before `ops`). */
+static void emit_op_parts(const spec *s, const ast_op *o, sbuf *out)
+{
+    (void)s;
+    if (o->nfilters) {
+        static const char *const cols[] = {
+            "query", "match", "flags", "nfields", "fields", "message",
+            "exclude_json"
+        };
+        static const char *const matches[] = {
+            "0", "SM_MATCH_EQ", "SM_MATCH_ICONTAINS", "SM_MATCH_WORDS",
+            "SM_MATCH_TOKENS"
+        };
+        for (size_t i = 0; i < o->nfilters; i++) {
+            const ast_filter *f = &o->filters[i];
+            sb_printf(out, "static const char *const op_%s_filter%zu[] = {",
+                      o->op_id, i);
+            for (size_t k = 0; k < f->nfields; k++) {
+                sb_puts(out, k ? ", " : " ");
+                sb_cstr(out, f->fields[k].name);
+            }
+            sb_puts(out, " };\n");
+        }
+        sb_printf(out, "static const sm_filter op_%s_filters[] = {\n",
+                  o->op_id);
+        table t;
+        tb_init(&t, 7, cols);
+        for (size_t i = 0; i < o->nfilters; i++) {
+            const ast_filter *f = &o->filters[i];
+            tb_row(&t);
+            tb_str(&t, 0, f->query);
+            tb_set(&t, 1, "%s", matches[f->match]);
+            unsigned fl = (f->message ? 1u : 0u) | (f->has_exclude ? 2u : 0u);
+            static const char *const fnames[] = { "SM_FILTER_REQUIRED",
+                                                  "SM_FILTER_EXCLUDE" };
+            char *x = bits_text(fl, fnames, 2);
+            if (x)
+                tb_set(&t, 2, "%s", x);
+            free(x);
+            tb_set(&t, 3, "%zu", f->nfields);
+            tb_set(&t, 4, "op_%s_filter%zu", o->op_id, i);
+            tb_str(&t, 5, f->message);
+            if (f->has_exclude) {
+                char *j = default_json(&f->exclude);
+                tb_str(&t, 6, j);
+                free(j);
+            }
+        }
+        tb_flush(&t, out);
+        sb_puts(out, "};\n");
+    }
+    if (o->nchecks) {
+        static const char *const cols[] = {
+            "source", "test", "style", "status", "name", "value_json", "n",
+            "message", "code", "attr"
+        };
+        static const char *const srcs[] = {
+            "0", "SM_SRC_BODY", "SM_SRC_QUERY", "SM_SRC_PARENT",
+            "SM_SRC_RECORD", "SM_SRC_NEW"
+        };
+        static const char *const tests[] = {
+            "0", "SM_TEST_PRESENT", "SM_TEST_EQ", "SM_TEST_NE", "SM_TEST_IN",
+            "SM_TEST_MINLEN", "SM_TEST_UNIQUE", "SM_TEST_EXISTS",
+            "SM_TEST_USER"
+        };
+        static const char *const styles[] = {
+            "SM_STYLE_DRF", "SM_STYLE_ERROR", "SM_STYLE_DETAIL",
+            "SM_STYLE_EMPTY"
+        };
+        sb_printf(out, "static const sm_check op_%s_checks[] = {\n",
+                  o->op_id);
+        table t;
+        tb_init(&t, 10, cols);
+        for (size_t i = 0; i < o->nchecks; i++) {
+            const ast_check *c = &o->checks[i];
+            char nb[48];
+            tb_row(&t);
+            tb_set(&t, 0, "%s", srcs[c->source]);
+            tb_set(&t, 1, "%s", tests[c->test]);
+            if (c->style)
+                tb_set(&t, 2, "%s", styles[c->style]);
+            tb_set(&t, 3, "%d", c->status);
+            tb_str(&t, 4, c->name);
+            tb_str(&t, 5, c->value_json);
+            if (c->n) {
+                int64_text(nb, sizeof nb, c->n);
+                tb_set(&t, 6, "%s", nb);
+            }
+            tb_str(&t, 7, c->message);
+            tb_str(&t, 8, c->code);
+            tb_str(&t, 9, c->attr);
+        }
+        tb_flush(&t, out);
+        sb_puts(out, "};\n");
+    }
+    if (o->nsets) {
+        static const char *const cols[] = { "field", "from", "arg" };
+        static const char *const froms[] = {
+            "0", "SM_SET_LITERAL", "SM_SET_NOW", "SM_SET_TOKEN",
+            "SM_SET_UUID", "SM_SET_BODY", "SM_SET_BODY_WRAP", "SM_SET_QUERY",
+            "SM_SET_LITERAL"
+        };
+        sb_printf(out, "static const sm_set op_%s_sets[] = {\n", o->op_id);
+        table t;
+        tb_init(&t, 3, cols);
+        for (size_t i = 0; i < o->nsets; i++) {
+            const ast_set *x = &o->sets[i];
+            tb_row(&t);
+            tb_str(&t, 0, x->field.name);
+            tb_set(&t, 1, "%s", froms[x->from]);
+            tb_str(&t, 2, x->value_json ? x->value_json : x->arg);
+        }
+        tb_flush(&t, out);
+        sb_puts(out, "};\n");
+    }
 }
 
 static void emit_ops(const spec *s, sbuf *out)
@@ -416,14 +632,26 @@ static void emit_ops(const spec *s, sbuf *out)
     };
     static const char *const kinds[] = {
         "0", "SM_OP_LIST", "SM_OP_CREATE", "SM_OP_RETRIEVE", "SM_OP_UPDATE",
-        "SM_OP_DESTROY", "SM_OP_REFUSE"
+        "SM_OP_DESTROY", "SM_OP_REFUSE", "SM_OP_ACTION", "SM_OP_STREAM",
+        "SM_OP_CONTENT"
     };
     static const char *const modes[] = {
         "0", "SM_SCOPE_OBJECT", "SM_SCOPE_NONE", "SM_SCOPE_INTERNAL"
     };
-    static const char *const flags[] = {
-        "0", "SM_OPF_PAGINATED", "SM_OPF_EMPTY_BODY",
-        "SM_OPF_PAGINATED | SM_OPF_EMPTY_BODY"
+    static const char *const opflags[] = {
+        "SM_OPF_PAGINATED", "SM_OPF_EMPTY_BODY", "SM_OPF_UPSERT",
+        "SM_OPF_ITEM"
+    };
+    static const char *const envs[] = {
+        "SM_ENV_ARRAY", "SM_ENV_PAGINATED", "SM_ENV_COUNTED", "SM_ENV_RESULTS"
+    };
+    static const char *const cols[] = {
+        "id", "path", "method", "kind", "scope_mode", "flags", "status",
+        "resource", "scope", "request_model", "response_model", "nstatuses",
+        "statuses", "envelope", "extra_json", "nfilters", "filters",
+        "nchecks", "checks", "nsets", "sets", "returns_json", "media",
+        "stream_field", "stream_key", "stream_item", "stream_head",
+        "content_type", "move_field", "move_item", "move_to"
     };
     section(out, "operations");
     sb_puts(out, "/* Documented statuses: success first, then errors "
@@ -436,32 +664,69 @@ static void emit_ops(const spec *s, sbuf *out)
             sb_printf(out, "%s%u", k ? ", " : " ", o->statuses[k]);
         sb_puts(out, " };\n");
     }
+    int parts = 0;
+    for (size_t i = 0; i < s->nops; i++)
+        parts |= s->ops[i]->nfilters || s->ops[i]->nchecks ||
+                 s->ops[i]->nsets;
+    if (parts) {
+        sb_puts(out, "\n/* Filters, checks and sets. */\n");
+        for (size_t i = 0; i < s->nops; i++)
+            emit_op_parts(s, s->ops[i], out);
+    }
     sb_puts(out, "\n/* Sorted by path, then method. */\n"
-                 "static const sm_op ops[] = {\n"
-                 "    /* id, path, method, kind, scope_mode, flags, status, "
-                 "resource, scope,\n"
-                 "       request_model, response_model, nstatuses, "
-                 "statuses */\n");
+                 "static const sm_op ops[] = {\n");
     table t;
-    tb_init(&t, 13);
+    tb_init(&t, sizeof cols / sizeof *cols, cols);
     for (size_t i = 0; i < s->nops; i++) {
         const ast_op *o = s->ops[i];
         char buf[128];
-        tb_str(&t, o->op_id);
-        tb_str(&t, o->path);
-        tb_cell(&t, "%s", methods[o->method]);
-        tb_cell(&t, "%s", kinds[o->kind]);
-        tb_cell(&t, "%s", modes[o->eff_scope_mode]);
-        tb_cell(&t, "%s", flags[o->flags & 3]);
-        tb_cell(&t, "%d", o->status);
-        tb_cell(&t, "RESOURCE_%s", s->resources[o->resource].name);
-        tb_str(&t, o->eff_scope_mode == SCOPE_OBJECT ? o->eff_scope : NULL);
-        tb_cell(&t, "%s", model_ref(buf, sizeof buf, s, o->request_model));
-        tb_cell(&t, "%s", model_ref(buf, sizeof buf, s, o->response_model));
-        tb_cell(&t, "%zu", o->nstatuses);
-        tb_cell(&t, "op_%s_statuses", o->op_id);
+        tb_row(&t);
+        tb_str(&t, 0, o->op_id);
+        tb_str(&t, 1, o->path);
+        tb_set(&t, 2, "%s", methods[o->method]);
+        tb_set(&t, 3, "%s", kinds[o->kind]);
+        tb_set(&t, 4, "%s", modes[o->eff_scope_mode]);
+        char *x = bits_text(o->flags, opflags, 4);
+        if (x)
+            tb_set(&t, 5, "%s", x);
+        free(x);
+        tb_set(&t, 6, "%d", o->status);
+        tb_set(&t, 7, "RESOURCE_%s", s->resources[o->resource].name);
+        tb_str(&t, 8, o->eff_scope_mode == SCOPE_OBJECT ? o->eff_scope
+                                                        : NULL);
+        tb_set(&t, 9, "%s", model_ref(buf, sizeof buf, s, o->request_model));
+        tb_set(&t, 10, "%s", model_ref(buf, sizeof buf, s,
+                                       o->response_model));
+        tb_set(&t, 11, "%zu", o->nstatuses);
+        tb_set(&t, 12, "op_%s_statuses", o->op_id);
+        if (o->eff_envelope)
+            tb_set(&t, 13, "%s", envs[o->eff_envelope]);
+        tb_str(&t, 14, o->extra);
+        if (o->nfilters) {
+            tb_set(&t, 15, "%zu", o->nfilters);
+            tb_set(&t, 16, "op_%s_filters", o->op_id);
+        }
+        if (o->nchecks) {
+            tb_set(&t, 17, "%zu", o->nchecks);
+            tb_set(&t, 18, "op_%s_checks", o->op_id);
+        }
+        if (o->nsets) {
+            tb_set(&t, 19, "%zu", o->nsets);
+            tb_set(&t, 20, "op_%s_sets", o->op_id);
+        }
+        tb_str(&t, 21, o->returns);
+        tb_str(&t, 22, o->media);
+        tb_str(&t, 23, o->stream_field.name);
+        tb_str(&t, 24, o->stream_key);
+        tb_str(&t, 25, o->stream_item);
+        if (o->stream_head)
+            tb_set(&t, 26, "%d", o->stream_head);
+        tb_str(&t, 27, o->content_type.name);
+        tb_str(&t, 28, o->move_field.name);
+        tb_str(&t, 29, o->move_item);
+        tb_str(&t, 30, o->move_to);
     }
-    tb_flush(&t, out);
+    tb_flush_blocks(&t, out);
     sb_puts(out, "};\n");
 }
 
@@ -496,18 +761,19 @@ static void emit_api(const spec *s, sbuf *out)
     sb_cstr(out, paths);
     sb_puts(out, ",\n    .prefix = ");
     sb_cstr(out, a->prefix ? a->prefix : "");
-    sb_puts(out, ",\n    .default_key = ");
-    sb_cstr(out, a->default_key);
     sb_puts(out, ",\n");
+    if (a->default_key) {
+        sb_puts(out, "    .default_key = ");
+        sb_cstr(out, a->default_key);
+        sb_puts(out, ",\n");
+    }
     char buf[128];
     sb_printf(out, "    .user_model = %s,\n",
               model_ref(buf, sizeof buf, s, a->user.index));
 #define TABLE(field, count, name)                                            \
     if (count)                                                               \
         sb_printf(out, "    .n" field " = %zu,\n    ." field " = " name     \
-                  ",\n", (size_t)(count));                                   \
-    else                                                                     \
-        sb_puts(out, "    .n" field " = 0,\n    ." field " = NULL,\n")
+                  ",\n", (size_t)(count))
     TABLE("scopes", s->nscopes, "scopes");
     TABLE("enums", s->nenums, "enums");
     TABLE("models", s->nmodels, "models");

@@ -6,7 +6,10 @@
  * x-generated, openapi, info, paths (sorted), components (schemas sorted by
  * name, then securitySchemes).  Schemas: one per model; Patched<Model> (no
  * required list) for models used as PATCH bodies; Paginated<Model>List for
- * paginated lists; one per enum; Error (the error envelope).
+ * paginated lists; one per enum; Error (the error envelope).  v2
+ * envelopes (counted, results + extra), canned `returns` bodies, streams
+ * and content are inline schemas; error responses follow the style of the
+ * checks answering each status (spec/README.md, "What is derived").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,7 +153,11 @@ static json_t *model_schema(const spec *s, const ast_model *m, int patched)
     for (size_t k = 0; k < m->nfields; k++) {
         const ast_field *f = &m->fields[k];
         set(props, f->name, field_schema(s, f));
-        if (f->flags & (AF_REQUIRED | AF_READONLY))
+        /* one schema serves requests and responses: a write-only field
+         * never appears in a response, so it cannot be listed as required
+         * (the server enforces it on input) */
+        if ((f->flags & (AF_REQUIRED | AF_READONLY)) &&
+            !(f->flags & AF_WRITEONLY))
             push(req, str(f->name));
     }
     set(o, "properties", props);
@@ -205,6 +212,133 @@ static json_t *enum_schema(const ast_enum *e)
                              : str(e->values[k].str));
     set(o, "enum", vals);
     return o;
+}
+
+/* A schema describing the shape of a JSON value (canned bodies). */
+static json_t *shape_schema(const json_t *v)
+{
+    json_t *o;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        o = typed("object", 0);
+        json_t *props = json_object();
+        const char *key;
+        json_t *m;
+        json_object_foreach((json_t *)v, key, m)
+            set(props, key, shape_schema(m));
+        set(o, "properties", props);
+        return o;
+    }
+    case JSON_ARRAY:
+        o = typed("array", 0);
+        if (json_array_size(v))
+            set(o, "items", shape_schema(json_array_get(v, 0)));
+        return o;
+    case JSON_STRING: return typed("string", 0);
+    case JSON_INTEGER: return typed("integer", 0);
+    case JSON_REAL: return typed("number", 0);
+    case JSON_TRUE: case JSON_FALSE: return typed("boolean", 0);
+    default: return typed("null", 0);
+    }
+}
+
+/* {"<member>": string}, the body of error/detail-style refusals. */
+static json_t *message_schema(const char *member)
+{
+    json_t *o = typed("object", 0), *props = json_object(),
+           *req = json_array();
+    set(props, member, typed("string", 0));
+    set(o, "properties", props);
+    push(req, str(member));
+    set(o, "required", req);
+    return o;
+}
+
+/* The body schema of error status `code`, NULL for no body: the DRF Error
+ * envelope for the generic refusals, the style of every check answering
+ * it (oneOf when they differ). */
+static json_t *error_response_schema(const ast_op *o, unsigned code)
+{
+    int drf = 0, err = 0, det = 0, empty = 0, by_check = 0;
+    for (size_t i = 0; i < o->nchecks; i++)
+        if ((unsigned)o->checks[i].status == code) {
+            by_check = 1;
+            switch (o->checks[i].style) {
+            case STYLE_ERROR: err = 1; break;
+            case STYLE_DETAIL: det = 1; break;
+            case STYLE_EMPTY: empty = 1; break;
+            default: drf = 1; break;
+            }
+        }
+    /* statuses every operation can answer in the DRF envelope */
+    int generic = code == 401 || code == 403 || code == 404 ||
+                  ((code == 400 || code == 415) &&
+                   (o->request_model >= 0 || o->media));
+    for (size_t i = 0; i < o->nerrors; i++)
+        generic |= (unsigned)o->errors[i] == code;
+    if (generic || !by_check)
+        drf = 1;
+    int n = drf + err + det;
+    if (n == 0)
+        return NULL; /* only empty-style checks */
+    (void)empty;
+    json_t *one[3];
+    int k = 0;
+    if (drf)
+        one[k++] = ref_to("Error");
+    if (err)
+        one[k++] = message_schema("error");
+    if (det)
+        one[k++] = message_schema("detail");
+    if (k == 1)
+        return one[0];
+    json_t *o2 = json_object(), *alts = json_array();
+    for (int i = 0; i < k; i++)
+        push(alts, one[i]);
+    set(o2, "oneOf", alts);
+    return o2;
+}
+
+/* The success body schema of a list operation. */
+static json_t *list_schema(const spec *s, const ast_op *o, const char *mname)
+{
+    json_t *arr = typed("array", 0);
+    set(arr, "items", ref_to(mname));
+    switch (o->eff_envelope) {
+    case ENV_PAGINATED: {
+        char buf[512];
+        json_decref(arr);
+        snprintf(buf, sizeof buf, "Paginated%sList", mname);
+        return ref_to(buf);
+    }
+    case ENV_COUNTED:
+    case ENV_RESULTS: {
+        json_t *obj = typed("object", 0), *props = json_object(),
+               *req = json_array();
+        if (o->eff_envelope == ENV_COUNTED) {
+            set(props, "count", typed("integer", 0));
+            push(req, str("count"));
+        }
+        set(props, "results", arr);
+        push(req, str("results"));
+        if (o->extra) {
+            json_t *x = json_loads(o->extra, 0, NULL);
+            const char *key;
+            json_t *m;
+            json_object_foreach(x, key, m) {
+                set(props, key, shape_schema(m));
+                push(req, str(key));
+            }
+            json_decref(x);
+        }
+        set(obj, "properties", props);
+        set(obj, "required", req);
+        return obj;
+    }
+    default:
+        (void)s;
+        return arr;
+    }
 }
 
 /* ---- paths ------------------------------------------------------------- */
@@ -263,6 +397,8 @@ static json_t *operation(const spec *s, const ast_op *o)
     const ast_resource *r = &s->resources[o->resource];
     json_t *op = json_object();
     set(op, "operationId", str(o->op_id));
+    /* the documented success status, for coverage gates (tests/contract) */
+    set(op, "x-specmock-success", json_integer(o->statuses[0]));
     json_t *tags = json_array();
     push(tags, str(r->name));
     set(op, "tags", tags);
@@ -296,15 +432,63 @@ static json_t *operation(const spec *s, const ast_op *o)
         push(params, query_param("offset", "The initial index from which "
                                            "to return the results."));
     }
+    for (size_t i = 0; i < o->nfilters; i++) {
+        const ast_filter *f = &o->filters[i];
+        json_t *j = json_object();
+        set(j, "name", str(f->query));
+        set(j, "in", str("query"));
+        set(j, "required", f->message ? json_true() : json_false());
+        set(j, "schema", typed("string", 0));
+        push(params, j);
+    }
+    for (size_t i = 0; i < o->nchecks; i++) {
+        const ast_check *c = &o->checks[i];
+        if (c->source != SRC_QUERY)
+            continue;
+        int dup = 0;
+        for (size_t k = 0; k < o->nfilters; k++)
+            dup |= strcmp(o->filters[k].query, c->name) == 0;
+        for (size_t k = 0; k < i; k++)
+            dup |= o->checks[k].source == SRC_QUERY &&
+                   strcmp(o->checks[k].name, c->name) == 0;
+        if (dup)
+            continue;
+        json_t *j = json_object();
+        set(j, "name", str(c->name));
+        set(j, "in", str("query"));
+        set(j, "required", c->test == TEST_PRESENT ? json_true()
+                                                   : json_false());
+        set(j, "schema", typed("string", 0));
+        push(params, j);
+    }
     if (json_array_size(params))
         set(op, "parameters", params);
     else
         json_decref(params);
 
-    if (o->request_model >= 0) {
+    if (o->media) {
+        /* raw bodies: one content entry per accepted media type */
+        json_t *rb = json_object(), *content = json_object();
+        char *copy = ast_strdup(o->media), *save = NULL;
+        for (char *t = strtok_r(copy, " ", &save); t;
+             t = strtok_r(NULL, " ", &save)) {
+            json_t *mt = json_object(), *sch;
+            if (strncmp(t, "multipart/", 10) == 0) {
+                sch = typed("object", 0);
+            } else {
+                sch = typed("string", 0);
+                set(sch, "format", str("binary"));
+            }
+            set(mt, "schema", sch);
+            set(content, t, mt);
+        }
+        free(copy);
+        set(rb, "content", content);
+        set(op, "requestBody", rb);
+    } else if (o->request_model >= 0) {
         const char *mname = s->models[o->request_model].name;
         char buf[512];
-        if (o->method == M_PATCH)
+        if (o->method == M_PATCH && o->kind == OP_UPDATE) /* partial */
             snprintf(buf, sizeof buf, "Patched%s", mname);
         else
             snprintf(buf, sizeof buf, "%s", mname);
@@ -336,20 +520,51 @@ static json_t *operation(const spec *s, const ast_op *o)
         set(rj, "description", str(k == 0 && (o->flags & 2)
                                    ? "No response body" : reason(code)));
         if (k > 0) {
-            set(rj, "content", json_content(ref_to("Error")));
+            json_t *sch = error_response_schema(o, code);
+            int may_be_empty = 0;
+            for (size_t i = 0; i < o->nchecks; i++)
+                may_be_empty |= (unsigned)o->checks[i].status == code &&
+                                o->checks[i].style == STYLE_EMPTY;
+            if (sch && may_be_empty) /* an empty-style check also answers it */
+                set(rj, "x-specmock-may-be-empty", json_true());
+            if (sch)
+                set(rj, "content", json_content(sch));
+            else
+                set(rj, "description", str("No response body"));
+        } else if (o->flags & 2) {
+            /* no body */
+        } else if (o->returns) {
+            json_t *v = json_loads(o->returns, JSON_DECODE_ANY, NULL);
+            json_t *content = json_content(shape_schema(v));
+            set(json_object_get(content, "application/json"), "example", v);
+            set(rj, "content", content);
+        } else if (o->kind == OP_STREAM) {
+            json_t *c = json_object(), *mt = json_object();
+            set(mt, "schema", typed("string", 0));
+            set(c, "text/event-stream", mt);
+            set(rj, "content", c);
+        } else if (o->kind == OP_CONTENT) {
+            /* the media type is the record's: the values of a string enum
+             * field, else application/octet-stream or any */
+            json_t *c = json_object();
+            const ast_model *m = &s->models[r->model.index];
+            const ast_field *f = o->content_type.index >= 0
+                                 ? &m->fields[o->content_type.index] : NULL;
+            const ast_enum *e = f && f->type.kind == TY_ENUM
+                                ? &s->enums[f->type.ref] : NULL;
+            size_t nmt = e ? e->nvalues : 2;
+            for (size_t t = 0; t < nmt; t++) {
+                json_t *mt = json_object(), *sch = typed("string", 0);
+                set(sch, "format", str("binary"));
+                set(mt, "schema", sch);
+                set(c, e ? e->values[t].str
+                         : t == 0 ? "application/octet-stream" : "*/*", mt);
+            }
+            set(rj, "content", c);
         } else if (o->response_model >= 0) {
             const char *mname = s->models[o->response_model].name;
-            json_t *sch;
-            if (o->flags & 1) {
-                char buf[512];
-                snprintf(buf, sizeof buf, "Paginated%sList", mname);
-                sch = ref_to(buf);
-            } else if (o->kind == OP_LIST) {
-                sch = typed("array", 0);
-                set(sch, "items", ref_to(mname));
-            } else {
-                sch = ref_to(mname);
-            }
+            json_t *sch = o->kind == OP_LIST ? list_schema(s, o, mname)
+                                             : ref_to(mname);
             set(rj, "content", json_content(sch));
         }
         set(resp, key, rj);
@@ -425,7 +640,8 @@ int emit_openapi(const spec *s, sbuf *out)
         add_named(&v, &n, &cap, s->enums[i].name, enum_schema(&s->enums[i]));
     for (size_t i = 0; i < s->nops; i++) {
         const ast_op *o = s->ops[i];
-        if (o->method == M_PATCH && o->request_model >= 0) {
+        if (o->method == M_PATCH && o->kind == OP_UPDATE &&
+            o->request_model >= 0) {
             const ast_model *m = &s->models[o->request_model];
             snprintf(buf, sizeof buf, "Patched%s", m->name);
             add_named(&v, &n, &cap, buf, model_schema(s, m, 1));

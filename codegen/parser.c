@@ -3,8 +3,9 @@
  *
  * Every statement is one line; a line that opens a block ends with '{' and
  * the block ends with '}' alone on a line (enums may close on the same
- * line).  After a syntax error the rest of the line is skipped (with any
- * block it opens), so each bad line gives one error.
+ * line).  An operation line may end with '{' and open a block of option
+ * lines (language v2).  After a syntax error the rest of the line is
+ * skipped (with any block it opens), so each bad line gives one error.
  */
 #include "parser.h"
 
@@ -626,7 +627,8 @@ static int parse_literal(parser *p, ast_lit *l)
 
 static const char *const modifiers[] = {
     "readonly", "writeonly", "required", "notblank", "maxlen", "min", "max",
-    "default", "auto", "now", "caller", "uuid", "token", "param", NULL
+    "default", "auto", "now", "caller", "uuid", "token", "param",
+    "segments", "copy", "children", "user", NULL
 };
 
 static void field_line(parser *p, void *ctx)
@@ -668,7 +670,8 @@ static void field_line(parser *p, void *ctx)
             unknown_word(p, "field modifier", modifiers,
                          "'readonly', 'writeonly', 'required', 'notblank', "
                          "'maxlen', 'min', 'max', 'default', 'auto', 'now', "
-                         "'caller', 'uuid', 'token' or 'param'");
+                         "'caller', 'uuid', 'token', 'param', 'segments', "
+                         "'copy', 'children' or 'user'");
             return;
         }
         if (k <= 3) {
@@ -714,7 +717,8 @@ static void field_line(parser *p, void *ctx)
             if (f->fill != FILL_NONE) {
                 diag_error(p->d, at, "field '%s' has a second server fill "
                            "'%s'; a field takes at most one of 'auto', "
-                           "'now', 'caller', 'uuid', 'token' and 'param'",
+                           "'now', 'caller', 'uuid', 'token', 'param', "
+                           "'segments', 'copy', 'children' and 'user'",
                            f->name, modifiers[k]);
                 skip_line(p);
                 return;
@@ -722,10 +726,25 @@ static void field_line(parser *p, void *ctx)
             f->fill = (fill_kind)(FILL_AUTO + (k - 8));
             f->fill_loc = at;
             next(p);
-            if (f->fill == FILL_PARAM &&
-                !take_name(p, "a path parameter name after 'param'",
-                           &f->fill_arg, &f->fill_loc))
+            static const char *const arg_what[] = {
+                [FILL_PARAM] = "a path parameter name after 'param'",
+                [FILL_SEGMENTS] = "a field name after 'segments'",
+                [FILL_COPY] = "a field name after 'copy'",
+                [FILL_CHILDREN] = "a resource name after 'children'",
+                [FILL_USER] = "a field name after 'user'",
+            };
+            if (f->fill >= FILL_PARAM &&
+                !take_name(p, arg_what[f->fill], &f->fill_arg, &f->fill_loc))
                 return;
+            /* `caller NAME`: a word that is not a plain modifier names a
+             * member of the user object */
+            if (f->fill == FILL_CALLER && p->cur.kind == TOK_WORD) {
+                int mk = word_in(&p->cur, modifiers);
+                if ((mk < 0 || mk > 7) &&
+                    !take_name(p, "a member name after 'caller'",
+                               &f->fill_arg, &f->fill_loc))
+                    return;
+            }
         }
     }
     end_line(p, "the field");
@@ -747,15 +766,416 @@ static void parse_model(parser *p)
 /* ---- resource ---------------------------------------------------------- */
 
 static const char *const resource_words[] = {
-    "model", "list-model", "path", "scope", "soft-delete",
-    "list", "create", "retrieve", "update", "destroy", "refuse", NULL
+    "model", "list-model", "path", "scope", "soft-delete", "key", "notfound",
+    "parent", "singleton", "build", "owner", "order", "rows", "ancestors",
+    "list", "create", "retrieve", "update", "destroy", "refuse", "action",
+    "stream", "content", NULL
 };
+enum { RW_FIRST_OP = 14 };
 static const char *const methods[] = {
     "GET", "POST", "PUT", "PATCH", "DELETE", NULL
 };
 static const char *const op_options[] = {
-    "paginated", "scope", "id", "errors", NULL
+    "paginated", "scope", "id", "errors", "envelope", "extra", "body",
+    "media", "filter", "check", "set", "returns", "upsert", "stream",
+    "content-type", "move", NULL
 };
+enum { OPT_FILTER = 8, OPT_CHECK = 9, OPT_SET = 10 };
+static const char *const op_options_expect =
+    "'paginated', 'scope', 'id', 'errors', 'envelope', 'extra', 'body', "
+    "'media', 'filter', 'check', 'set', 'returns', 'upsert', 'stream', "
+    "'content-type' or 'move'";
+
+/* A name or a string (dotted paths, query parameter names). */
+static int take_name_or_string(parser *p, const char *what, char **out,
+                               sm_loc *loc)
+{
+    if (p->cur.kind == TOK_STRING)
+        return take_string(p, what, out, loc);
+    if (p->cur.kind != TOK_WORD) {
+        expected(p, what);
+        return 0;
+    }
+    free(*out);
+    *out = ast_strndup(p->cur.text, p->cur.len);
+    if (loc)
+        *loc = p->cur.loc;
+    next(p);
+    return 1;
+}
+
+/* A literal value: string, integer, true, false, null, [] or {}. */
+static int take_value(parser *p, ast_lit *l, const char *what)
+{
+    if (p->cur.kind == TOK_STRING || p->cur.kind == TOK_INT ||
+        p->cur.kind == TOK_LBRACKET || p->cur.kind == TOK_LBRACE ||
+        token_is(&p->cur, "true") || token_is(&p->cur, "false") ||
+        token_is(&p->cur, "null"))
+        return parse_literal(p, l);
+    expected(p, what);
+    return 0;
+}
+
+/* One word of a fixed list; returns its index + 1, or 0 (reported). */
+static int take_choice(parser *p, const char *what,
+                       const char *const *list, const char *expect)
+{
+    int k = word_in(&p->cur, list);
+    if (k < 0) {
+        if (p->cur.kind == TOK_WORD)
+            unknown_word(p, what, list, expect);
+        else {
+            char buf[200];
+            snprintf(buf, sizeof buf, "%s (%s)", what, expect);
+            expected(p, buf);
+        }
+        return 0;
+    }
+    next(p);
+    return k + 1;
+}
+
+static int parse_filter(parser *p, ast_op *o, sm_loc at)
+{
+    static const char *const matches[] = { "eq", "icontains", "words",
+                                           "tokens", NULL };
+    ast_filter *f = ast_push(&o->filters, &o->cfilters, o->nfilters,
+                             sizeof *f);
+    o->nfilters++;
+    f->loc = at;
+    if (!take_name_or_string(p, "a query parameter name after 'filter'",
+                             &f->query, NULL))
+        return 0;
+    f->match = take_choice(p, "filter match", matches,
+                           "'eq', 'icontains', 'words' or 'tokens'");
+    if (!f->match)
+        return 0;
+    /* The field list ends at `required`, `exclude` or another option's
+     * keyword, except for the first field; a field written as a string
+     * ("id") never ends it. */
+    while (p->cur.kind == TOK_STRING ||
+           (p->cur.kind == TOK_WORD &&
+            (f->nfields == 0 ||
+             (!token_is(&p->cur, "required") &&
+              !token_is(&p->cur, "exclude") &&
+              word_in(&p->cur, op_options) < 0)))) {
+        ast_ref *r = ast_push(&f->fields, &f->cap, f->nfields, sizeof *r);
+        r->index = -1;
+        if (p->cur.kind == TOK_STRING
+                ? !take_string(p, "a field name", &r->name, &r->loc)
+                : !take_name(p, "a field name", &r->name, &r->loc))
+            return 0;
+        f->nfields++;
+    }
+    if (f->nfields == 0) {
+        expected(p, "field names after the filter match");
+        return 0;
+    }
+    for (;;) {
+        if (token_is(&p->cur, "required") && !f->message) {
+            next(p);
+            if (!take_string(p, "a message string after 'required'",
+                             &f->message, NULL))
+                return 0;
+        } else if (token_is(&p->cur, "exclude") && !f->has_exclude) {
+            next(p);
+            if (!take_value(p, &f->exclude, "a literal after 'exclude'"))
+                return 0;
+            f->has_exclude = true;
+        } else
+            return 1;
+    }
+}
+
+static int parse_check(parser *p, ast_op *o, sm_loc at)
+{
+    static const char *const sources[] = { "body", "query", "parent",
+                                           "record", "new", NULL };
+    static const char *const tests[] = { "present", "eq", "ne", "in",
+                                         "minlen", "unique", "exists",
+                                         "user", NULL };
+    static const char *const styles[] = { "drf", "error", "detail", "empty",
+                                          NULL };
+    ast_check *c = ast_push(&o->checks, &o->cchecks, o->nchecks, sizeof *c);
+    o->nchecks++;
+    c->loc = at;
+    c->source = take_choice(p, "check source", sources,
+                            "'body', 'query', 'parent', 'record' or 'new'");
+    if (!c->source)
+        return 0;
+    if (!take_name_or_string(p, "a field, parameter or \"dotted.path\"",
+                             &c->name, &c->name_loc))
+        return 0;
+    c->test_loc = p->cur.loc;
+    c->test = take_choice(p, "check test", tests,
+                          "'present', 'eq', 'ne', 'in', 'minlen', 'unique', "
+                          "'exists' or 'user'");
+    if (!c->test)
+        return 0;
+    switch (c->test) {
+    case TEST_EQ:
+    case TEST_NE:
+        if (!take_value(p, &c->lit, "a literal after 'eq'/'ne'"))
+            return 0;
+        break;
+    case TEST_IN:
+        if (!take_string(p, "a JSON array string after 'in'", &c->arg,
+                         &c->arg_loc))
+            return 0;
+        break;
+    case TEST_MINLEN:
+        if (!take_int(p, "an integer after 'minlen'", &c->n, &c->arg_loc))
+            return 0;
+        break;
+    case TEST_EXISTS:
+        if (!take_name(p, "a resource name after 'exists'", &c->arg,
+                       &c->arg_loc))
+            return 0;
+        break;
+    default:
+        break;
+    }
+    int64_t st;
+    if (!take_int(p, "the status the check answers", &st, &c->status_loc))
+        return 0;
+    c->status = st < 0 || st > 999 ? 0 : (int)st;
+    if (p->cur.kind == TOK_WORD && word_in(&p->cur, styles) >= 0)
+        c->style = take_choice(p, "style", styles, "") - 1;
+    if (p->cur.kind == TOK_STRING &&
+        !take_string(p, "a message", &c->message, NULL))
+        return 0;
+    for (;;) {
+        if (token_is(&p->cur, "code") && !c->code) {
+            next(p);
+            if (!take_name_or_string(p, "an error code after 'code'",
+                                     &c->code, NULL))
+                return 0;
+        } else if (token_is(&p->cur, "attr") && !c->attr) {
+            next(p);
+            if (!take_name_or_string(p, "an attribute name after 'attr'",
+                                     &c->attr, NULL))
+                return 0;
+        } else
+            return 1;
+    }
+}
+
+static int parse_set(parser *p, ast_op *o, sm_loc at)
+{
+    ast_set *t = ast_push(&o->sets, &o->csets, o->nsets, sizeof *t);
+    o->nsets++;
+    t->loc = at;
+    t->field.index = -1;
+    if (!take_name(p, "a field name after 'set'", &t->field.name,
+                   &t->field.loc))
+        return 0;
+    t->arg_loc = p->cur.loc;
+    if (token_is(&p->cur, "now") || token_is(&p->cur, "token") ||
+        token_is(&p->cur, "uuid")) {
+        t->from = token_is(&p->cur, "now") ? SET_NOW
+                : token_is(&p->cur, "token") ? SET_TOKEN : SET_UUID;
+        next(p);
+        return 1;
+    }
+    if (token_is(&p->cur, "json")) {
+        next(p);
+        t->from = SET_JSON;
+        return take_string(p, "a JSON text string after 'json'", &t->arg,
+                           &t->arg_loc);
+    }
+    if (token_is(&p->cur, "from") || token_is(&p->cur, "wrap")) {
+        int wrap = token_is(&p->cur, "wrap");
+        next(p);
+        if (token_is(&p->cur, "body")) {
+            next(p);
+            t->from = wrap ? SET_BODY_WRAP : SET_BODY;
+            return take_name_or_string(p, "a body path after 'body'",
+                                       &t->arg, &t->arg_loc);
+        }
+        if (!wrap && token_is(&p->cur, "query")) {
+            next(p);
+            t->from = SET_QUERY;
+            return take_name_or_string(p, "a query parameter after 'query'",
+                                       &t->arg, &t->arg_loc);
+        }
+        expected(p, wrap ? "'body' after 'wrap'"
+                         : "'body' or 'query' after 'from'");
+        return 0;
+    }
+    t->from = SET_LITERAL;
+    return take_value(p, &t->lit, "a value after the field (a literal, "
+                      "'now', 'token', 'uuid', 'json STRING', 'from body "
+                      "PATH', 'wrap body PATH' or 'from query NAME')");
+}
+
+/* Options until the end of the line.  Returns 0 after an error (the line
+ * was skipped). */
+static int op_options_line(parser *p, ast_op *o)
+{
+    while (!at_eol(p) && p->cur.kind != TOK_LBRACE) {
+        int k = word_in(&p->cur, op_options);
+        if (k < 0) {
+            if (p->cur.kind == TOK_WORD)
+                unknown_word(p, "operation option", op_options,
+                             op_options_expect);
+            else {
+                char buf[300];
+                snprintf(buf, sizeof buf, "an operation option (%s)",
+                         op_options_expect);
+                expected(p, buf);
+            }
+            return 0;
+        }
+        int repeatable = k == OPT_FILTER || k == OPT_CHECK || k == OPT_SET;
+        if (!repeatable && (o->seen & (1u << k))) {
+            diag_error(p->d, p->cur.loc, "duplicate option '%s' on the "
+                       "operation", op_options[k]);
+            skip_line(p);
+            return 0;
+        }
+        o->seen |= 1u << k;
+        sm_loc at = p->cur.loc;
+        next(p);
+        switch (k) {
+        case 0:
+            o->paginated = true;
+            o->paginated_loc = at;
+            break;
+        case 1:
+            if (token_is(&p->cur, "none")) {
+                o->scope_mode = SCOPE_NONE;
+                o->scope_loc = p->cur.loc;
+                next(p);
+            } else if (token_is(&p->cur, "INTERNAL")) {
+                o->scope_mode = SCOPE_INTERNAL;
+                o->scope_loc = p->cur.loc;
+                next(p);
+            } else {
+                if (!take_name(p, "a scope object, 'none' or 'INTERNAL' "
+                               "after 'scope'", &o->scope, &o->scope_loc))
+                    return 0;
+                o->scope_mode = SCOPE_OBJECT;
+            }
+            break;
+        case 2:
+            if (!take_name(p, "an operation id after 'id'", &o->id,
+                           &o->id_loc))
+                return 0;
+            break;
+        case 3:
+            if (p->cur.kind != TOK_INT) {
+                expected(p, "status codes after 'errors'");
+                return 0;
+            }
+            while (p->cur.kind == TOK_INT) {
+                int *e = ast_push(&o->errors, &o->errors_cap, o->nerrors,
+                                  sizeof *e);
+                sm_loc *l = ast_push(&o->error_locs, &o->error_locs_cap,
+                                     o->nerrors, sizeof *l);
+                *e = p->cur.ival < 0 || p->cur.ival > 999 ? 0
+                                                           : (int)p->cur.ival;
+                *l = p->cur.loc;
+                o->nerrors++;
+                next(p);
+            }
+            break;
+        case 4: {
+            static const char *const envs[] = { "array", "paginated",
+                                                "counted", "results", NULL };
+            o->envelope_loc = at;
+            int e = take_choice(p, "envelope", envs, "'array', 'paginated', "
+                                "'counted' or 'results'");
+            if (!e)
+                return 0;
+            o->has_envelope = true;
+            o->envelope = e - 1;
+            if (o->envelope == ENV_PAGINATED) {
+                o->paginated = true;
+                o->paginated_loc = at;
+            }
+            break;
+        }
+        case 5:
+            if (!take_string(p, "a JSON object string after 'extra'",
+                             &o->extra, &o->extra_loc))
+                return 0;
+            break;
+        case 6:
+            o->body.index = -1;
+            if (!take_name(p, "a model name after 'body'", &o->body.name,
+                           &o->body.loc))
+                return 0;
+            break;
+        case 7:
+            if (!take_string(p, "a string of media types after 'media'",
+                             &o->media, &o->media_loc))
+                return 0;
+            break;
+        case OPT_FILTER:
+            if (!parse_filter(p, o, at))
+                return 0;
+            break;
+        case OPT_CHECK:
+            if (!parse_check(p, o, at))
+                return 0;
+            break;
+        case OPT_SET:
+            if (!parse_set(p, o, at))
+                return 0;
+            break;
+        case 11:
+            o->returns_loc = p->cur.loc;
+            if (token_is(&p->cur, "empty")) {
+                o->returns_empty = true;
+                next(p);
+            } else if (!take_string(p, "a JSON string or 'empty' after "
+                                    "'returns'", &o->returns, &o->returns_loc))
+                return 0;
+            break;
+        case 12:
+            o->upsert = true;
+            o->upsert_loc = at;
+            break;
+        case 13: {
+            int64_t head;
+            o->stream_field.index = -1;
+            if (!take_name(p, "the streamed array field after 'stream'",
+                           &o->stream_field.name, &o->stream_field.loc) ||
+                !take_name_or_string(p, "the metadata member name",
+                                     &o->stream_key, NULL) ||
+                !take_name_or_string(p, "the item member name",
+                                     &o->stream_item, NULL) ||
+                !take_int(p, "the number of items in the metadata event",
+                          &head, NULL))
+                return 0;
+            if (head < 0 || head > 255) {
+                diag_error(p->d, at, "stream head %lld must be 0..255",
+                           (long long)head);
+                head = 0;
+            }
+            o->stream_head = (int)head;
+            break;
+        }
+        case 14:
+            o->content_type.index = -1;
+            if (!take_name(p, "a field name after 'content-type'",
+                           &o->content_type.name, &o->content_type.loc))
+                return 0;
+            break;
+        case 15:
+            o->move_field.index = -1;
+            if (!take_name(p, "an array field name after 'move'",
+                           &o->move_field.name, &o->move_field.loc) ||
+                !take_name_or_string(p, "the body path of the item's id",
+                                     &o->move_item, NULL) ||
+                !take_name_or_string(p, "the body path of the target's key",
+                                     &o->move_to, NULL))
+                return 0;
+            break;
+        }
+    }
+    return 1;
+}
 
 static void op_line(parser *p, ast_resource *r, op_kind kind)
 {
@@ -765,6 +1185,8 @@ static void op_line(parser *p, ast_resource *r, op_kind kind)
     o->loc = p->cur.loc;
     o->resource = -1;
     o->request_model = o->response_model = -1;
+    o->body.index = o->stream_field.index = o->content_type.index =
+        o->move_field.index = -1;
     next(p);
     int m = word_in(&p->cur, methods);
     if (m < 0) {
@@ -791,73 +1213,40 @@ static void op_line(parser *p, ast_resource *r, op_kind kind)
         skip_line(p);
         return;
     }
-    unsigned seen = 0;
-    while (!at_eol(p)) {
-        int k = word_in(&p->cur, op_options);
-        if (k < 0) {
-            if (p->cur.kind == TOK_WORD)
-                unknown_word(p, "operation option", op_options,
-                             "'paginated', 'scope', 'id' or 'errors'");
-            else
-                expected(p, "an operation option ('paginated', 'scope', "
-                            "'id' or 'errors')");
+    if (!op_options_line(p, o))
+        return;
+    if (p->cur.kind != TOK_LBRACE) {
+        end_line(p, "the operation");
+        return;
+    }
+    /* block form: option lines until '}' alone on a line */
+    sm_loc open = p->cur.loc;
+    next(p);
+    end_line(p, "'{'");
+    for (;;) {
+        while (p->cur.kind == TOK_NEWLINE)
+            next(p);
+        if (p->cur.kind == TOK_RBRACE) {
+            next(p);
+            end_line(p, "'}'");
             return;
         }
-        if (seen & (1u << k)) {
-            diag_error(p->d, p->cur.loc, "duplicate option '%s' on the "
-                       "operation", op_options[k]);
-            skip_line(p);
+        if (p->cur.kind == TOK_EOF) {
+            diag_error(p->d, p->cur.loc, "expected '}' before end of file");
+            diag_note(p->d, open, "to close the option block of operation "
+                      "'%s %s' opened here", method_name(o->method),
+                      o->subpath);
             return;
         }
-        seen |= 1u << k;
-        sm_loc at = p->cur.loc;
-        next(p);
-        switch (k) {
-        case 0:
-            o->paginated = true;
-            o->paginated_loc = at;
-            break;
-        case 1:
-            if (token_is(&p->cur, "none")) {
-                o->scope_mode = SCOPE_NONE;
-                o->scope_loc = p->cur.loc;
-                next(p);
-            } else if (token_is(&p->cur, "INTERNAL")) {
-                o->scope_mode = SCOPE_INTERNAL;
-                o->scope_loc = p->cur.loc;
-                next(p);
-            } else {
-                if (!take_name(p, "a scope object, 'none' or 'INTERNAL' "
-                               "after 'scope'", &o->scope, &o->scope_loc))
-                    return;
-                o->scope_mode = SCOPE_OBJECT;
+        if (op_options_line(p, o)) {
+            if (p->cur.kind == TOK_LBRACE) {
+                diag_error(p->d, p->cur.loc, "unexpected '{' inside an "
+                           "operation's option block");
+                skip_line(p);
             }
-            break;
-        case 2:
-            if (!take_name(p, "an operation id after 'id'", &o->id,
-                           &o->id_loc))
-                return;
-            break;
-        case 3:
-            if (p->cur.kind != TOK_INT) {
-                expected(p, "status codes after 'errors'");
-                return;
-            }
-            while (p->cur.kind == TOK_INT) {
-                int *e = ast_push(&o->errors, &o->errors_cap, o->nerrors,
-                                  sizeof *e);
-                sm_loc *l = ast_push(&o->error_locs, &o->error_locs_cap,
-                                     o->nerrors, sizeof *l);
-                *e = p->cur.ival < 0 || p->cur.ival > 999 ? 0
-                                                           : (int)p->cur.ival;
-                *l = p->cur.loc;
-                o->nerrors++;
-                next(p);
-            }
-            break;
+            end_line(p, "the option");
         }
     }
-    end_line(p, "the operation");
 }
 
 static void resource_line(parser *p, void *ctx)
@@ -868,6 +1257,7 @@ static void resource_line(parser *p, void *ctx)
         return;
     }
     int k = word_in(&p->cur, resource_words);
+    sm_loc kw = p->cur.loc;
     switch (k) {
     case 0:
     case 1: {
@@ -914,14 +1304,15 @@ static void resource_line(parser *p, void *ctx)
         }
         next(p);
         if (at_eol(p)) {
-            expected(p, "'list' and/or 'retrieve' after 'hides'");
+            expected(p, "'list', 'retrieve' and/or 'update' after 'hides'");
             return;
         }
         while (!at_eol(p)) {
             unsigned bit = token_is(&p->cur, "list") ? HIDE_LIST
-                         : token_is(&p->cur, "retrieve") ? HIDE_RETRIEVE : 0;
+                         : token_is(&p->cur, "retrieve") ? HIDE_RETRIEVE
+                         : token_is(&p->cur, "update") ? HIDE_UPDATE : 0;
             if (!bit) {
-                expected(p, "'list' or 'retrieve'");
+                expected(p, "'list', 'retrieve' or 'update'");
                 return;
             }
             if (r->hides & bit) {
@@ -934,14 +1325,119 @@ static void resource_line(parser *p, void *ctx)
             next(p);
         }
         break;
+    case 5: /* key */
+    case 10: /* owner */ {
+        ast_ref *ref = k == 5 ? &r->key : &r->owner;
+        if (!once(p, resource_words[k], "resource", r->name, ref->name != NULL,
+                  ref->loc))
+            return;
+        next(p);
+        if (!take_name(p, k == 5 ? "a field name after 'key'"
+                                 : "a field name after 'owner'",
+                       &ref->name, &ref->loc))
+            return;
+        break;
+    }
+    case 6:
+        if (!once(p, "notfound", "resource", r->name, r->notfound != NULL,
+                  r->notfound_loc))
+            return;
+        next(p);
+        if (!take_string(p, "a message string after 'notfound'",
+                         &r->notfound, NULL))
+            return;
+        r->notfound_loc = kw;
+        break;
+    case 7: /* parent RES [param P] [notfound S] [build] */
+        if (!once(p, "parent", "resource", r->name, r->parent.name != NULL,
+                  r->parent.loc))
+            return;
+        next(p);
+        if (!take_name(p, "a resource name after 'parent'", &r->parent.name,
+                       &r->parent.loc))
+            return;
+        while (!at_eol(p)) {
+            if (token_is(&p->cur, "param") && !r->parent_param.name) {
+                next(p);
+                if (!take_name(p, "a path parameter after 'param'",
+                               &r->parent_param.name, &r->parent_param.loc))
+                    return;
+            } else if (token_is(&p->cur, "notfound") && !r->parent_notfound) {
+                next(p);
+                if (!take_string(p, "a message string after 'notfound'",
+                                 &r->parent_notfound, NULL))
+                    return;
+            } else if (token_is(&p->cur, "build") &&
+                       !(r->rflags & RF_PARENT_BUILD)) {
+                r->rflags |= RF_PARENT_BUILD;
+                next(p);
+            } else {
+                static const char *const opts[] = { "param", "notfound",
+                                                    "build", NULL };
+                if (p->cur.kind == TOK_WORD && word_in(&p->cur, opts) < 0)
+                    unknown_word(p, "parent option", opts,
+                                 "'param', 'notfound' or 'build'");
+                else if (p->cur.kind == TOK_WORD) {
+                    diag_error(p->d, p->cur.loc, "duplicate '%.*s' after "
+                               "'parent'", (int)p->cur.len, p->cur.text);
+                    skip_line(p);
+                } else
+                    expected(p, "'param', 'notfound', 'build' or end of line");
+                return;
+            }
+        }
+        break;
+    case 8: /* singleton */
+    case 9: /* build */ {
+        unsigned bit = k == 8 ? RF_SINGLETON : RF_BUILD;
+        sm_loc *l = k == 8 ? &r->singleton_loc : &r->build_loc;
+        if (!once(p, resource_words[k], "resource", r->name,
+                  (r->rflags & bit) != 0, *l))
+            return;
+        r->rflags |= bit;
+        *l = kw;
+        next(p);
+        break;
+    }
+    case 11:
+        if (!once(p, "order", "resource", r->name, r->order != NULL,
+                  r->order_loc))
+            return;
+        next(p);
+        if (!take_string(p, "a string of field names after 'order'",
+                         &r->order, &r->order_loc))
+            return;
+        break;
+    case 12:
+        if (!once(p, "rows", "resource", r->name, r->rows != NULL,
+                  r->rows_loc))
+            return;
+        next(p);
+        if (!take_string(p, "a JSON file name after 'rows'", &r->rows,
+                         &r->rows_loc))
+            return;
+        break;
+    case 13:
+        if (!once(p, "ancestors", "resource", r->name,
+                  r->ancestors.name != NULL, r->ancestors.loc))
+            return;
+        next(p);
+        if (!take_name(p, "a field name after 'ancestors'",
+                       &r->ancestors.name, &r->ancestors.loc) ||
+            !take_string(p, "a JSON object string after the field",
+                         &r->ancestor_json, &r->ancestor_json_loc))
+            return;
+        break;
     case -1:
         unknown_word(p, "resource statement", resource_words,
-                     "'model', 'list-model', 'path', 'scope', 'soft-delete' "
-                     "or an operation ('list', 'create', 'retrieve', "
-                     "'update', 'destroy', 'refuse')");
+                     "'model', 'list-model', 'path', 'scope', 'soft-delete', "
+                     "'key', 'notfound', 'parent', 'singleton', 'build', "
+                     "'owner', 'order', 'rows', 'ancestors' or an operation "
+                     "('list', 'create', 'retrieve', 'update', 'destroy', "
+                     "'refuse', 'action', 'stream', 'content')");
         return;
     default:
-        op_line(p, r, (op_kind)(OP_LIST + (k - 5)));
+        op_line(p, r, (op_kind)(OP_LIST + (k - RW_FIRST_OP)));
         return;
     }
     end_line(p, "the resource statement");
@@ -958,6 +1454,8 @@ static void parse_resource(parser *p)
     r->model.index = r->list_model.index = r->scope.index = -1;
     r->soft_delete.index = -1;
     r->id_field = -1;
+    r->key.index = r->parent.index = r->parent_param.index = -1;
+    r->owner.index = r->ancestors.index = -1;
     if (!take_name(p, "a resource name after 'resource'", &r->name, &r->loc))
         return;
     block(p, "resource", r->name, r->loc, resource_line, r);

@@ -1,17 +1,27 @@
 /*
- * handlers.c — one function per operation kind (see handlers.h).  Each reads
- * or writes the store in exactly one transaction and answers through
- * respond.h; a write that fails (map full) aborts its transaction, so
- * nothing of it remains.
+ * handlers.c — one function per operation kind (see handlers.h), the
+ * start-up resolution of v2 names, step 5's record lookup and the fixture
+ * loader.  Each handler reads or writes the store in one transaction and
+ * answers through respond.h; a write that fails (map full) aborts its
+ * transaction, so nothing of it remains.
+ *
+ * Owned by the RT-CORE helper.  Names no API: everything comes from the
+ * tables.
  */
 #include "handlers.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks.h"
 #include "jsonio.h"
 #include "pagination.h"
+#include "pytext.h"
 #include "render.h"
+#include "sse.h"
+#include "validate.h"
+
+/* ---- small helpers ---------------------------------------------------- */
 
 static int default_status(int kind)
 {
@@ -42,31 +52,64 @@ static void store_failed(sm_reply *rep, int rc)
         respond_error(rep, SM_ERR_SERVER_ERROR, NULL, NULL, NULL);
 }
 
+static void not_found(sm_reply *rep, const char *detail)
+{
+    respond_error(rep, SM_ERR_NOT_FOUND, detail, NULL, NULL);
+}
+
+/* The success answer: canned returns_json, no body, or json. */
 static void success_bytes(sm_reply *rep, const sm_op *op, const char *json,
                           size_t len)
 {
     if (op->flags & SM_OPF_EMPTY_BODY)
         respond_empty(rep, op_status(op));
+    else if (op->returns_json)
+        respond_bytes(rep, op_status(op), op->returns_json,
+                      strlen(op->returns_json));
     else
         respond_bytes(rep, op_status(op), json, len);
 }
 
-/* The soft-delete field's name, or NULL. */
-static const char *soft_field(const sm_app *app, const sm_resource *res)
+static void success_json(sm_reply *rep, const sm_op *op, const json_t *v)
 {
-    if (!res || res->soft_delete < 0 || res->model < 0 ||
-        res->model >= app->api->nmodels)
-        return NULL;
-    const sm_model *m = &app->api->models[res->model];
-    return res->soft_delete < m->nfields ? m->fields[res->soft_delete].name
-                                         : NULL;
+    strbuf b = STRBUF_INIT;
+    jsonio_dump(&b, v ? v : json_null());
+    success_bytes(rep, op, b.p, b.len);
+    strbuf_free(&b);
 }
 
-static unsigned record_flags(const sm_app *app, const sm_resource *res,
-                             const json_t *full)
+static const sm_model *model_of(const sm_api *api, int model)
 {
-    const char *f = soft_field(app, res);
-    return f && json_is_true(json_object_get(full, f)) ? STORE_F_DELETED : 0;
+    return model >= 0 && model < api->nmodels ? &api->models[model] : NULL;
+}
+
+static int field_index(const sm_model *m, const char *name)
+{
+    if (!m || !name)
+        return -1;
+    for (uint16_t i = 0; i < m->nfields; i++)
+        if (!strcmp(m->fields[i].name, name))
+            return i;
+    return -1;
+}
+
+static int resource_index(const sm_api *api, const char *name)
+{
+    for (uint16_t i = 0; name && i < api->nresources; i++)
+        if (!strcmp(api->resources[i].name, name))
+            return i;
+    return -1;
+}
+
+static const sm_res_rt *rtr(const sm_app *app, int ri)
+{
+    return &app->rt->res[ri];
+}
+
+static const char *field_name(const sm_app *app, int ri, int fi)
+{
+    const sm_model *m = model_of(app->api, app->api->resources[ri].model);
+    return m && fi >= 0 && fi < m->nfields ? m->fields[fi].name : NULL;
 }
 
 static int list_model(const sm_resource *res)
@@ -74,22 +117,889 @@ static int list_model(const sm_resource *res)
     return res->list_model >= 0 ? res->list_model : res->model;
 }
 
-/* ---- list ------------------------------------------------------------- */
-
-typedef struct list_acc {
-    strbuf *out;
-    int n;
-} list_acc;
-
-static int list_visit(void *arg, uint64_t id, const char *list, size_t len)
+/* A key value as text: ints decimal, strings as they are.  0 or -1. */
+static int value_text(const json_t *v, strbuf *out)
 {
-    list_acc *a = arg;
-    (void)id;
-    if (a->n++)
-        strbuf_addc(a->out, ',');
-    strbuf_add(a->out, list, len);
+    if (json_is_integer(v))
+        strbuf_addf(out, "%lld", (long long)json_integer_value(v));
+    else if (json_is_string(v))
+        strbuf_add(out, json_string_value(v), json_string_length(v));
+    else if (json_is_boolean(v))
+        strbuf_adds(out, json_is_true(v) ? "true" : "false");
+    else if (json_is_real(v))
+        strbuf_addf(out, "%.17g", json_real_value(v));
+    else
+        return -1;
+    if (!out->p)
+        strbuf_adds(out, "");
     return 0;
 }
+
+/* A key value as an auto id (the sequence), 0 when it is none. */
+static uint64_t value_seq(const json_t *v)
+{
+    int64_t n = 0;
+    if (json_is_integer(v))
+        n = json_integer_value(v);
+    else if (json_is_string(v) &&
+             pytext_parse_int(json_string_value(v), json_string_length(v),
+                              &n) != 0)
+        n = 0;
+    return n > 0 ? (uint64_t)n : 0;
+}
+
+static unsigned record_flags(const sm_app *app, int ri, const json_t *full)
+{
+    const char *f = field_name(app, ri, rtr(app, ri)->soft);
+    return f && json_is_true(json_object_get(full, f)) ? STORE_F_DELETED : 0;
+}
+
+static int hidden_for(const sm_app *app, int ri, unsigned flags, unsigned w)
+{
+    return (flags & STORE_F_DELETED) && rtr(app, ri)->soft >= 0 &&
+           (app->api->resources[ri].hides & w);
+}
+
+static int is_singleton(const sm_resource *res)
+{
+    return (res->rflags & SM_R_SINGLETON) != 0;
+}
+
+/* ---- users (SM_FILL_USER, SM_TEST_USER) -------------------------------- */
+
+static const json_t *user_by_uuid(void *arg, const char *uuid)
+{
+    const sm_app *app = arg;
+    for (size_t i = 0; app->keys && uuid && i < app->keys->n; i++) {
+        const json_t *u = app->keys->v[i].user;
+        const json_t *id = json_object_get(u, "uuid");
+        if (json_is_string(id) && !strcmp(json_string_value(id), uuid))
+            return u;
+    }
+    return NULL;
+}
+
+static sm_render_ctx make_ctx(const sm_app *app, const sm_call *c, int64_t id)
+{
+    sm_render_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.id = id;
+    ctx.now_us = clock_now(app->clock);
+    ctx.caller = c && c->key ? c->key->user : NULL;
+    ctx.params = c ? c->params : NULL;
+    ctx.user_by_uuid = user_by_uuid;
+    ctx.user_arg = (void *)app;
+    return ctx;
+}
+
+/* ---- start-up resolution ---------------------------------------------- */
+
+static int bad(strbuf *err, const char *what, const char *name,
+               const char *fmt, const char *a, const char *b)
+{
+    strbuf_addf(err, "%s '%s': ", what, name);
+    strbuf_addf(err, fmt, a ? a : "(null)", b ? b : "(null)");
+    return -1;
+}
+
+static int need_field(strbuf *err, const char *what, const char *name,
+                      const sm_model *m, const char *field, const char *role,
+                      int16_t *out)
+{
+    int i = field_index(m, field);
+    if (i < 0) {
+        strbuf_addf(err, "%s '%s': %s: no field '%s' in model '%s'", what,
+                    name, role, field, m ? m->name : "?");
+        return -1;
+    }
+    if (out)
+        *out = (int16_t)i;
+    return 0;
+}
+
+static int resolve_fields(const sm_api *api, strbuf *err)
+{
+    for (uint16_t mi = 0; mi < api->nmodels; mi++) {
+        const sm_model *m = &api->models[mi];
+        for (uint16_t i = 0; i < m->nfields; i++) {
+            const sm_field *f = &m->fields[i];
+            switch (f->fill) {
+            case SM_FILL_SEGMENTS:
+            case SM_FILL_COPY:
+            case SM_FILL_USER:
+                if (need_field(err, "model", m->name, m, f->fill_arg,
+                               f->name, NULL) < 0)
+                    return -1;
+                break;
+            case SM_FILL_CHILDREN:
+                if (resource_index(api, f->fill_arg) < 0)
+                    return bad(err, "model", m->name,
+                               "%s: children of unknown resource '%s'",
+                               f->name, f->fill_arg);
+                break;
+            default:
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+static int resolve_resource(const sm_api *api, int ri, sm_res_rt *rt,
+                            strbuf *err)
+{
+    const sm_resource *r = &api->resources[ri];
+    const sm_model *m = model_of(api, r->model);
+    const char *W = "resource";
+    rt->key_field = rt->soft = rt->parent = rt->owner = rt->ancestors = -1;
+    if (!m)
+        return bad(err, W, r->name, "model index out of range%s%s", "", "");
+    if (r->soft_delete >= m->nfields ||
+        (r->soft_delete >= 0 && m->fields[r->soft_delete].type != SM_T_BOOL))
+        return bad(err, W, r->name, "soft-delete field is not a bool%s%s", "",
+                   "");
+    rt->soft = r->soft_delete >= 0 ? r->soft_delete : -1;
+    if (r->key) {
+        if (need_field(err, W, r->name, m, r->key, "key", &rt->key_field) < 0)
+            return -1;
+    } else if (r->id_field >= 0 && r->id_field < m->nfields) {
+        rt->key_field = r->id_field;
+    }
+    rt->key_auto = rt->key_field < 0 ||
+                   m->fields[rt->key_field].fill == SM_FILL_AUTO;
+    if (is_singleton(r))
+        rt->key_auto = 0;
+    if (r->parent) {
+        rt->parent = (int16_t)resource_index(api, r->parent);
+        if (rt->parent < 0 || rt->parent == ri)
+            return bad(err, W, r->name, "parent: unknown resource '%s'%s",
+                       r->parent, "");
+        const sm_resource *p = &api->resources[rt->parent];
+        if (!r->parent_param && !is_singleton(p))
+            return bad(err, W, r->name,
+                       "parent '%s' is not a singleton and no param is "
+                       "given%s",
+                       r->parent, "");
+        for (uint16_t oi = 0; r->parent_param && oi < api->nops; oi++) {
+            const sm_op *op = &api->ops[oi];
+            if (op->resource != ri)
+                continue;
+            char pat[256];
+            snprintf(pat, sizeof pat, "{%s}", r->parent_param);
+            if (!strstr(op->path, pat))
+                return bad(err, W, r->name,
+                           "parent param '%s' is not in the path of op '%s'",
+                           r->parent_param, op->id);
+        }
+    } else if (is_singleton(r)) {
+        return bad(err, W, r->name, "a singleton needs a parent%s%s", "", "");
+    }
+    if (r->owner &&
+        need_field(err, W, r->name, m, r->owner, "owner", &rt->owner) < 0)
+        return -1;
+    if (r->order && listing_order_parse(r->order, &rt->order) != 0)
+        return bad(err, W, r->name, "order: malformed '%s'%s", r->order, "");
+    if (r->order) { /* every ordering name is a field */
+        char *names = sm_xstrdup(r->order), *save = NULL;
+        for (char *t = strtok_r(names, " ", &save); t;
+             t = strtok_r(NULL, " ", &save)) {
+            while (*t == '-' || *t == '~')
+                t++;
+            if (need_field(err, W, r->name, m, t, "order", NULL) < 0) {
+                free(names);
+                return -1;
+            }
+        }
+        free(names);
+    }
+    if (r->ancestors) {
+        if (need_field(err, W, r->name, m, r->ancestors, "ancestors",
+                       &rt->ancestors) < 0)
+            return -1;
+        if (r->ancestor_json) {
+            rt->ancestor_obj = json_loads(r->ancestor_json, 0, NULL);
+            if (!json_is_object(rt->ancestor_obj))
+                return bad(err, W, r->name, "ancestors: '%s' is not a JSON "
+                                            "object%s",
+                           r->ancestor_json, "");
+        }
+    }
+    if (r->rflags & SM_R_STATIC) {
+        rt->rows = r->rows_json ? json_loads(r->rows_json, 0, NULL) : NULL;
+        if (!json_is_array(rt->rows))
+            return bad(err, W, r->name, "rows: not a JSON array%s%s", "", "");
+    }
+    for (uint16_t i = 0; i < m->nfields; i++)
+        if (m->fields[i].fill == SM_FILL_CHILDREN)
+            rt->has_children = 1;
+    return 0;
+}
+
+static int resolve_op(const sm_api *api, int oi, sm_op_rt *ort, strbuf *err)
+{
+    const sm_op *op = &api->ops[oi];
+    const char *W = "op";
+    ort->stream_field = ort->content_type = ort->move_field = -1;
+    if (op->resource < 0 || op->resource >= api->nresources)
+        return bad(err, W, op->id, "resource index out of range%s%s", "", "");
+    const sm_resource *r = &api->resources[op->resource];
+    const sm_model *m = model_of(api, r->model);
+    if ((r->rflags & SM_R_STATIC) && op->kind != SM_OP_LIST &&
+        op->kind != SM_OP_RETRIEVE && op->kind != SM_OP_REFUSE)
+        return bad(err, W, op->id, "resource '%s' is static (rows): only "
+                                   "list and retrieve%s",
+                   r->name, "");
+    if (op->stream_field &&
+        need_field(err, W, op->id, m, op->stream_field, "stream",
+                   &ort->stream_field) < 0)
+        return -1;
+    if (op->kind == SM_OP_STREAM && !op->stream_field)
+        return bad(err, W, op->id, "stream without a field%s%s", "", "");
+    if (op->content_type &&
+        need_field(err, W, op->id, m, op->content_type, "content-type",
+                   &ort->content_type) < 0)
+        return -1;
+    if (op->kind == SM_OP_CONTENT && !op->content_type)
+        return bad(err, W, op->id, "content without a field%s%s", "", "");
+    if (op->move_field &&
+        (need_field(err, W, op->id, m, op->move_field, "move",
+                    &ort->move_field) < 0))
+        return -1;
+    if (op->move_field && (!op->move_item || !op->move_to))
+        return bad(err, W, op->id, "move needs an item and a target path%s%s",
+                   "", "");
+    for (uint16_t i = 0; i < op->nsets; i++)
+        if (need_field(err, W, op->id, m, op->sets[i].field, "set", NULL) < 0)
+            return -1;
+    for (uint16_t i = 0; i < op->nfilters; i++) {
+        const sm_filter *f = &op->filters[i];
+        for (uint16_t j = 0; j < f->nfields; j++)
+            if (need_field(err, W, op->id, m, f->fields[j], "filter", NULL) < 0)
+                return -1;
+    }
+    for (uint16_t i = 0; i < op->nchecks; i++) {
+        const sm_check *ck = &op->checks[i];
+        if (ck->test == SM_TEST_EXISTS && resource_index(api, ck->value_json) < 0)
+            return bad(err, W, op->id, "check exists: unknown resource '%s'%s",
+                       ck->value_json, "");
+        if (ck->test == SM_TEST_UNIQUE && ck->name) {
+            char *names = sm_xstrdup(ck->name), *save = NULL;
+            for (char *t = strtok_r(names, " ", &save); t;
+                 t = strtok_r(NULL, " ", &save)) {
+                if (need_field(err, W, op->id, m, t, "unique", NULL) < 0) {
+                    free(names);
+                    return -1;
+                }
+            }
+            free(names);
+        }
+    }
+    if (op->returns_json) {
+        json_t *v = json_loads(op->returns_json, JSON_DECODE_ANY, NULL);
+        if (!v)
+            return bad(err, W, op->id, "returns: not JSON '%s'%s",
+                       op->returns_json, "");
+        json_decref(v);
+    }
+    if (op->extra_json) {
+        json_t *v = json_loads(op->extra_json, 0, NULL);
+        int ok = json_is_object(v);
+        json_decref(v);
+        if (!ok)
+            return bad(err, W, op->id, "extra: not a JSON object '%s'%s",
+                       op->extra_json, "");
+    }
+    return 0;
+}
+
+int handlers_resolve(sm_app *app, strbuf *err)
+{
+    const sm_api *api = app->api;
+    sm_rt *rt = calloc(1, sizeof *rt);
+    if (!rt)
+        abort();
+    rt->res = calloc(api->nresources ? api->nresources : 1, sizeof *rt->res);
+    rt->ops = calloc(api->nops ? api->nops : 1, sizeof *rt->ops);
+    if (!rt->res || !rt->ops)
+        abort();
+    app->rt = rt;
+    if (resolve_fields(api, err) < 0)
+        goto fail;
+    for (uint16_t i = 0; i < api->nresources; i++)
+        if (resolve_resource(api, i, &rt->res[i], err) < 0)
+            goto fail;
+    for (uint16_t i = 0; i < api->nops; i++)
+        if (resolve_op(api, i, &rt->ops[i], err) < 0)
+            goto fail;
+    return 0;
+fail:
+    handlers_release(app);
+    return -1;
+}
+
+void handlers_release(sm_app *app)
+{
+    sm_rt *rt = app->rt;
+    if (!rt)
+        return;
+    for (uint16_t i = 0; i < app->api->nresources; i++) {
+        listing_order_free(rt->res[i].order);
+        json_decref(rt->res[i].rows);
+        json_decref(rt->res[i].ancestor_obj);
+    }
+    free(rt->res);
+    free(rt->ops);
+    free(rt);
+    app->rt = NULL;
+}
+
+/* ---- writing one record ----------------------------------------------- */
+
+/* The key text of a record of resource ri: "" for a singleton, the key
+ * field of full (or of input when write-only).  0, or -1 when it has none
+ * or the key is the auto id. */
+static int record_key(const sm_app *app, int ri, const json_t *full,
+                      const json_t *input, strbuf *out)
+{
+    const sm_resource *res = &app->api->resources[ri];
+    const sm_res_rt *rt = rtr(app, ri);
+    if (is_singleton(res)) {
+        strbuf_adds(out, "");
+        return 0;
+    }
+    if (rt->key_auto || rt->key_field < 0)
+        return -1;
+    const char *f = field_name(app, ri, rt->key_field);
+    const json_t *v = json_object_get(full, f);
+    if (!v && input)
+        v = json_object_get(input, f);
+    return v ? value_text(v, out) : -1;
+}
+
+/* Stores full (and its list projection, and its key in the index; old_key:
+ * the key it had, removed when it changed). */
+static int put_record(const sm_app *app, sm_txn *txn, int ri, int64_t project,
+                      uint64_t parent, uint64_t seq, const json_t *full,
+                      const json_t *input, const char *old_key)
+{
+    const sm_resource *res = &app->api->resources[ri];
+    json_t *item = render_project(app->api, list_model(res), full);
+    size_t flen, llen;
+    char *fj = jsonio_dumps(full, &flen), *lj = jsonio_dumps(item, &llen);
+    uint16_t ns = app->ns[ri];
+    int rc = store_put(txn, ns, project, parent, seq,
+                       record_flags(app, ri, full), fj, flen, lj, llen);
+    strbuf k = STRBUF_INIT;
+    if (rc == STORE_OK && record_key(app, ri, full, input, &k) == 0) {
+        if (old_key && strcmp(old_key, k.p)) {
+            rc = store_key_del(txn, ns, project, parent, old_key,
+                               strlen(old_key));
+            if (rc == STORE_NOTFOUND)
+                rc = STORE_OK;
+        }
+        if (rc == STORE_OK)
+            rc = store_key_put(txn, ns, project, parent, k.p, k.len, seq);
+    }
+    strbuf_free(&k);
+    free(fj);
+    free(lj);
+    json_decref(item);
+    return rc;
+}
+
+/* The sequence of the record of ri under parent named by kv (NULL: the
+ * singleton).  STORE_NOTFOUND when there is none. */
+static int find_seq(const sm_app *app, sm_txn *txn, int ri, int64_t project,
+                    uint64_t parent, const json_t *kv, uint64_t *seq)
+{
+    const sm_resource *res = &app->api->resources[ri];
+    if (is_singleton(res))
+        return store_key_get(txn, app->ns[ri], project, parent, "", 0, seq);
+    if (!kv)
+        return STORE_NOTFOUND;
+    if (rtr(app, ri)->key_auto) {
+        *seq = value_seq(kv);
+        return *seq ? STORE_OK : STORE_NOTFOUND;
+    }
+    strbuf t = STRBUF_INIT;
+    int rc = value_text(kv, &t) == 0
+                 ? store_key_get(txn, app->ns[ri], project, parent, t.p, t.len,
+                                 seq)
+                 : STORE_NOTFOUND;
+    strbuf_free(&t);
+    return rc;
+}
+
+/* 1 when rec's owner field names another user than the caller. */
+static int not_owner(const sm_app *app, int ri, const json_t *rec,
+                     const sm_key *key)
+{
+    const char *f = field_name(app, ri, rtr(app, ri)->owner);
+    if (!f)
+        return 0;
+    const json_t *mine = key && key->user ? json_object_get(key->user, "id")
+                                          : NULL;
+    const json_t *theirs = json_object_get(json_object_get(rec, f), "id");
+    return !(mine && theirs && json_equal(mine, theirs));
+}
+
+/* ---- step 5: parents and the record ------------------------------------ */
+
+enum { LOC_OK = 0, LOC_ANSWERED = -1, LOC_NEED_WRITE = 1 };
+
+/* Builds a missing record of ri (parent build, singleton parent, tombstone)
+ * holding only its key (kv) plus extra members. */
+static int build_record(const sm_app *app, const sm_call *c, sm_txn *txn,
+                        int ri, uint64_t parent, const json_t *kv,
+                        json_t *extra, uint64_t *seq, json_t **out)
+{
+    const sm_resource *res = &app->api->resources[ri];
+    const sm_res_rt *rt = rtr(app, ri);
+    uint16_t ns = app->ns[ri];
+    json_t *input = extra ? extra : json_object();
+    int rc;
+    if (rt->key_auto && kv) {
+        *seq = value_seq(kv);
+        rc = *seq ? store_seen_id(txn, ns, c->project, *seq) : STORE_NOTFOUND;
+    } else {
+        rc = store_next_id(txn, ns, c->project, seq);
+    }
+    if (rc == STORE_OK && kv && rt->key_field >= 0 && !is_singleton(res))
+        json_object_set(input, field_name(app, ri, rt->key_field),
+                        (json_t *)kv);
+    json_t *full = NULL;
+    if (rc == STORE_OK) {
+        sm_render_ctx ctx = make_ctx(app, c, (int64_t)*seq);
+        full = render_create(app->api, res->model, input, &ctx);
+        rc = put_record(app, txn, ri, c->project, parent, *seq, full, input,
+                        NULL);
+    }
+    json_decref(input);
+    if (rc == STORE_OK && out)
+        *out = full;
+    else
+        json_decref(full);
+    return rc;
+}
+
+/* Resolves the chain of parents of records of ri: *pseq the parent's
+ * sequence (0: none), *prec its record. */
+static int parent_chain(const sm_app *app, sm_txn *txn, int write, int ri,
+                        const sm_call *c, uint64_t *pseq, json_t **prec,
+                        sm_reply *rep)
+{
+    const sm_resource *res = &app->api->resources[ri];
+    int pi = rtr(app, ri)->parent;
+    *pseq = 0;
+    *prec = NULL;
+    if (pi < 0)
+        return LOC_OK;
+    const sm_resource *pres = &app->api->resources[pi];
+    uint64_t gseq, seq = 0;
+    json_t *gp = NULL;
+    int r = parent_chain(app, txn, write, pi, c, &gseq, &gp, rep);
+    json_decref(gp);
+    if (r != LOC_OK)
+        return r;
+    const json_t *kv = NULL;
+    if (!is_singleton(pres)) {
+        kv = res->parent_param ? json_object_get(c->params, res->parent_param)
+                               : NULL;
+        if (!kv) {
+            not_found(rep, res->parent_notfound);
+            return LOC_ANSWERED;
+        }
+    }
+    store_rec rec = {0};
+    int rc = find_seq(app, txn, pi, c->project, gseq, kv, &seq);
+    if (rc == STORE_OK)
+        rc = store_get(txn, app->ns[pi], c->project, gseq, seq, &rec);
+    json_t *full = NULL;
+    if (rc == STORE_NOTFOUND &&
+        ((res->rflags & SM_R_PARENT_BUILD) || is_singleton(pres))) {
+        if (!write)
+            return LOC_NEED_WRITE;
+        rc = build_record(app, c, txn, pi, gseq, kv, NULL, &seq, &full);
+    } else if (rc == STORE_OK) {
+        full = json_loadb(rec.full, rec.full_len, 0, NULL);
+        if (hidden_for(app, pi, rec.flags, SM_HIDE_RETRIEVE) ||
+            not_owner(app, pi, full, c->key))
+            rc = STORE_NOTFOUND;
+    }
+    store_rec_free(&rec);
+    if (rc != STORE_OK) {
+        json_decref(full);
+        if (rc == STORE_NOTFOUND)
+            not_found(rep, res->parent_notfound);
+        else
+            store_failed(rep, rc);
+        return LOC_ANSWERED;
+    }
+    *pseq = seq;
+    *prec = full;
+    return LOC_OK;
+}
+
+int handlers_is_item(const sm_app *app, const sm_op *op)
+{
+    (void)app;
+    switch (op->kind) {
+    case SM_OP_RETRIEVE:
+    case SM_OP_UPDATE:
+    case SM_OP_DESTROY:
+    case SM_OP_STREAM:
+    case SM_OP_CONTENT:
+        return 1;
+    case SM_OP_ACTION:
+        return (op->flags & SM_OPF_ITEM) ||
+               (op->resource >= 0 && op->resource < app->api->nresources &&
+                is_singleton(&app->api->resources[op->resource]));
+    default:
+        return 0;
+    }
+}
+
+/* A static row whose key field's text equals kv's. */
+static const json_t *static_row(const sm_app *app, int ri, const json_t *kv)
+{
+    const char *f = field_name(app, ri, rtr(app, ri)->key_field);
+    strbuf want = STRBUF_INIT, have = STRBUF_INIT;
+    const json_t *found = NULL, *row;
+    size_t i;
+    if (f && kv && value_text(kv, &want) == 0) {
+        json_array_foreach(rtr(app, ri)->rows, i, row) {
+            strbuf_truncate(&have, 0);
+            if (value_text(json_object_get(row, f), &have) == 0 &&
+                have.len == want.len && !memcmp(have.p, want.p, want.len)) {
+                found = row;
+                break;
+            }
+        }
+    }
+    strbuf_free(&want);
+    strbuf_free(&have);
+    return found;
+}
+
+static int locate_in(const sm_app *app, sm_call *c, sm_txn *txn, int write,
+                     sm_reply *rep)
+{
+    int ri = c->ri;
+    const sm_resource *res = c->res;
+    int r = parent_chain(app, txn, write, ri, c, &c->parent_seq, &c->parent,
+                         rep);
+    if (r != LOC_OK || !handlers_is_item(app, c->op))
+        return r;
+    int rc = find_seq(app, txn, ri, c->project, c->parent_seq,
+                      is_singleton(res) ? NULL : c->keyval, &c->seq);
+    if (rc == STORE_OK)
+        rc = store_get(txn, app->ns[ri], c->project, c->parent_seq, c->seq,
+                       &c->rec);
+    if (rc == STORE_NOTFOUND) {
+        if (is_singleton(res) ||
+            (c->op->kind == SM_OP_DESTROY && (res->rflags & SM_R_BUILD)))
+            return LOC_OK; /* unsaved singleton / tombstone to build */
+        not_found(rep, res->notfound);
+        return LOC_ANSWERED;
+    }
+    if (rc != STORE_OK) {
+        store_failed(rep, rc);
+        return LOC_ANSWERED;
+    }
+    c->found = 1;
+    if ((c->op->kind != SM_OP_UPDATE &&
+         hidden_for(app, ri, c->rec.flags, SM_HIDE_RETRIEVE)) ||
+        (rtr(app, ri)->owner >= 0 &&
+         not_owner(app, ri, handlers_record(c), c->key))) {
+        not_found(rep, res->notfound);
+        return LOC_ANSWERED;
+    }
+    return LOC_OK;
+}
+
+int handlers_locate(const sm_app *app, sm_call *c, sm_reply *rep)
+{
+    c->ri = c->op->resource;
+    if (!c->res || !model_of(app->api, c->res->model)) {
+        respond_error(rep, SM_ERR_SERVER_ERROR, NULL, NULL, NULL);
+        return -1;
+    }
+    if (c->op->kind == SM_OP_REFUSE)
+        return 0;
+    if (c->res->rflags & SM_R_STATIC) {
+        if (handlers_is_item(app, c->op)) {
+            const json_t *row = static_row(app, c->ri, c->keyval);
+            if (!row) {
+                not_found(rep, c->res->notfound);
+                return -1;
+            }
+            c->found = 1;
+            c->record = json_deep_copy(row);
+        }
+        return 0;
+    }
+    for (int write = 0; write < 2; write++) {
+        sm_txn *txn;
+        int rc = store_begin(app->store, write, &txn);
+        if (rc != STORE_OK) {
+            store_failed(rep, rc);
+            return -1;
+        }
+        int r = locate_in(app, c, txn, write, rep);
+        if (r == LOC_NEED_WRITE) {
+            store_abort(txn);
+            continue;
+        }
+        if (r == LOC_OK && write) {
+            rc = store_commit(txn);
+            if (rc != STORE_OK) {
+                store_failed(rep, rc);
+                return -1;
+            }
+        } else {
+            store_abort(txn);
+        }
+        return r == LOC_OK ? 0 : -1;
+    }
+    respond_error(rep, SM_ERR_SERVER_ERROR, NULL, NULL, NULL);
+    return -1;
+}
+
+const json_t *handlers_record(sm_call *c)
+{
+    if (!c->record && c->found && c->rec.full)
+        c->record = json_loadb(c->rec.full, c->rec.full_len, 0, NULL);
+    return c->record;
+}
+
+void handlers_call_free(sm_call *c)
+{
+    json_decref(c->parent);
+    json_decref(c->record);
+    store_rec_free(&c->rec);
+    query_free(&c->q);
+    c->parent = c->record = NULL;
+}
+
+/* ---- collecting records (lists, children, checks) ---------------------- */
+
+typedef struct item {
+    uint64_t seq;
+    json_t *full;  /* parsed when needed, else NULL */
+    char *list;
+    size_t list_len;
+} item;
+
+typedef struct collect {
+    item *v;
+    size_t n, cap;
+    int parse;
+} collect;
+
+static int collect_visit(void *arg, uint64_t seq, unsigned flags,
+                         const char *full, size_t flen, const char *list,
+                         size_t len)
+{
+    collect *a = arg;
+    (void)flags;
+    if (a->n == a->cap) {
+        a->cap = a->cap ? a->cap * 2 : 16;
+        a->v = sm_xrealloc(a->v, a->cap * sizeof *a->v);
+    }
+    item *it = &a->v[a->n++];
+    it->seq = seq;
+    it->full = a->parse ? json_loadb(full, flen, 0, NULL) : NULL;
+    it->list = sm_xstrndup(list, len);
+    it->list_len = len;
+    return 0;
+}
+
+static void collect_free(collect *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        json_decref(a->v[i].full);
+        free(a->v[i].list);
+    }
+    free(a->v);
+    memset(a, 0, sizeof *a);
+}
+
+static const listing_order *sort_order;
+
+static int item_cmp(const void *x, const void *y)
+{
+    const item *a = x, *b = y;
+    return listing_compare(sort_order, a->full, a->seq, b->full, b->seq);
+}
+
+static void sort_items(collect *a, const listing_order *o)
+{
+    if (!o || a->n < 2)
+        return;
+    sort_order = o;
+    qsort(a->v, a->n, sizeof *a->v, item_cmp);
+    sort_order = NULL;
+}
+
+/* Live SM_FILL_CHILDREN fields of rec (resource ri, sequence seq). */
+static int add_children(const sm_app *app, sm_txn *txn, int ri,
+                        int64_t project, uint64_t seq, json_t *rec)
+{
+    const sm_model *m = model_of(app->api, app->api->resources[ri].model);
+    for (uint16_t i = 0; m && i < m->nfields; i++) {
+        const sm_field *f = &m->fields[i];
+        if (f->fill != SM_FILL_CHILDREN || (f->flags & SM_F_WRITEONLY))
+            continue;
+        int ci = resource_index(app->api, f->fill_arg);
+        if (ci < 0)
+            continue;
+        unsigned hide =
+            rtr(app, ci)->soft >= 0 &&
+                    (app->api->resources[ci].hides & SM_HIDE_LIST)
+                ? STORE_F_DELETED
+                : 0;
+        collect a = {0};
+        a.parse = rtr(app, ci)->order != NULL;
+        int rc = store_list(txn, app->ns[ci], project, seq, hide, 0, -1,
+                            collect_visit, &a, NULL);
+        if (rc != STORE_OK) {
+            collect_free(&a);
+            return rc;
+        }
+        sort_items(&a, rtr(app, ci)->order);
+        json_t *arr = json_array();
+        for (size_t k = 0; k < a.n; k++) {
+            json_t *v = json_loadb(a.v[k].list, a.v[k].list_len, 0, NULL);
+            if (v)
+                json_array_append_new(arr, v);
+        }
+        json_object_set_new(rec, f->name, arr);
+        collect_free(&a);
+    }
+    return STORE_OK;
+}
+
+/* Answers a record of the call's resource, children made live first. */
+static void answer_record(const sm_app *app, const sm_call *c, sm_txn *txn,
+                          uint64_t seq, json_t *rec, sm_reply *rep)
+{
+    if (rtr(app, c->ri)->has_children && txn)
+        add_children(app, txn, c->ri, c->project, seq, rec);
+    success_json(rep, c->op, rec);
+}
+
+/* ---- checks ------------------------------------------------------------- */
+
+typedef struct check_arg {
+    const sm_app *app;
+    const sm_call *c;
+    sm_txn *txn;
+} check_arg;
+
+static int cb_same_exists(void *arg, const char *const *fields, size_t n,
+                          const json_t *fresh)
+{
+    check_arg *ca = arg;
+    const sm_app *app = ca->app;
+    const sm_call *c = ca->c;
+    collect a = {0};
+    a.parse = 1;
+    if (store_list(ca->txn, app->ns[c->ri], c->project, c->parent_seq,
+                   STORE_F_DELETED, 0, -1, collect_visit, &a, NULL) != 0) {
+        collect_free(&a);
+        return 0;
+    }
+    int same = 0;
+    for (size_t i = 0; i < a.n && !same; i++) {
+        if (c->found && a.v[i].seq == c->seq)
+            continue;
+        same = a.v[i].full != NULL;
+        for (size_t k = 0; k < n && same; k++) {
+            const json_t *x = json_object_get(a.v[i].full, fields[k]);
+            const json_t *y = json_object_get(fresh, fields[k]);
+            same = x && y && json_equal(x, y);
+        }
+    }
+    collect_free(&a);
+    return same;
+}
+
+static int cb_key_exists(void *arg, const char *resource, const json_t *key)
+{
+    check_arg *ca = arg;
+    const sm_app *app = ca->app;
+    int ri = resource_index(app->api, resource);
+    if (ri < 0)
+        return 0;
+    if (app->api->resources[ri].rflags & SM_R_STATIC)
+        return static_row(app, ri, key) != NULL;
+    /* top-level records, or siblings under the call's parent */
+    uint64_t seq, parent = 0;
+    if (rtr(app, ri)->parent >= 0) {
+        if (rtr(app, ri)->parent != rtr(app, ca->c->ri)->parent)
+            return 0;
+        parent = ca->c->parent_seq;
+    }
+    store_rec rec = {0};
+    int rc = find_seq(app, ca->txn, ri, ca->c->project, parent, key, &seq);
+    if (rc == STORE_OK)
+        rc = store_get(ca->txn, app->ns[ri], ca->c->project, parent, seq,
+                       &rec);
+    int ok = rc == STORE_OK && !(rec.flags & STORE_F_DELETED);
+    store_rec_free(&rec);
+    return ok;
+}
+
+static int cb_user_known(void *arg, const char *uuid)
+{
+    check_arg *ca = arg;
+    return user_by_uuid((void *)ca->app, uuid) != NULL;
+}
+
+static check_env make_env(check_arg *ca, sm_call *c, const json_t *fresh)
+{
+    check_env env;
+    memset(&env, 0, sizeof env);
+    env.body = c->input ? c->input : c->raw_body;
+    env.query = &c->q;
+    env.parent = c->parent;
+    env.record = handlers_record(c);
+    env.fresh = fresh;
+    env.same_exists = cb_same_exists;
+    env.key_exists = cb_key_exists;
+    env.user_known = cb_user_known;
+    env.arg = ca;
+    return env;
+}
+
+int handlers_checks(const sm_app *app, sm_call *c, sm_reply *rep)
+{
+    if (!c->op->nchecks)
+        return 0;
+    sm_txn *txn;
+    int rc = store_begin(app->store, 0, &txn);
+    if (rc != STORE_OK) {
+        store_failed(rep, rc);
+        return -1;
+    }
+    check_arg ca = {app, c, txn};
+    check_env env = make_env(&ca, c, NULL);
+    int r = checks_run(c->op, CHECKS_BEFORE, &env, rep);
+    store_abort(txn);
+    return r;
+}
+
+static int checks_new(const sm_app *app, sm_call *c, sm_txn *txn,
+                      const json_t *fresh, sm_reply *rep)
+{
+    if (!c->op->nchecks)
+        return 0;
+    check_arg ca = {app, c, txn};
+    check_env env = make_env(&ca, c, fresh);
+    return checks_run(c->op, CHECKS_NEW, &env, rep);
+}
+
+/* ---- list ------------------------------------------------------------- */
 
 static void add_link(strbuf *b, char *url)
 {
@@ -103,33 +1013,21 @@ static void add_link(strbuf *b, char *url)
     free(url);
 }
 
-static void h_list(const sm_app *app, const sm_call *c, sm_reply *rep)
+static int envelope_of(const sm_op *op)
+{
+    return (op->flags & SM_OPF_PAGINATED) ? SM_ENV_PAGINATED : op->envelope;
+}
+
+/* Wraps the items (comma-joined JSON) in op's envelope. */
+static void list_answer(const sm_call *c, const char *items, size_t len,
+                        int64_t count, int64_t limit, int64_t offset,
+                        sm_reply *rep)
 {
     const sm_op *op = c->op;
-    int paginated = (op->flags & SM_OPF_PAGINATED) != 0;
-    int64_t limit = -1, offset = 0, count = 0;
-    unsigned hide = soft_field(app, c->res) && (c->res->hides & SM_HIDE_LIST)
-                        ? STORE_F_DELETED
-                        : 0;
-    if (paginated)
-        pagination_params(c->query, &limit, &offset);
-
-    strbuf items = STRBUF_INIT;
-    list_acc acc = {&items, 0};
-    sm_txn *txn;
-    int rc = store_begin(app->store, 0, &txn);
-    if (rc == STORE_OK) {
-        rc = store_list(txn, app->ns[op->resource], c->project, hide, offset,
-                        limit, list_visit, &acc, &count);
-        store_abort(txn);
-    }
-    if (rc != STORE_OK) {
-        strbuf_free(&items);
-        store_failed(rep, rc);
-        return;
-    }
     strbuf body = STRBUF_INIT;
-    if (paginated) {
+    int env = envelope_of(op);
+    switch (env) {
+    case SM_ENV_PAGINATED:
         strbuf_addf(&body, "{\"count\":%lld,\"next\":", (long long)count);
         add_link(&body, pagination_next(c->host, c->path, c->query, count,
                                         limit, offset));
@@ -137,163 +1035,637 @@ static void h_list(const sm_app *app, const sm_call *c, sm_reply *rep)
         add_link(&body, pagination_previous(c->host, c->path, c->query, limit,
                                             offset));
         strbuf_adds(&body, ",\"results\":[");
-    } else {
+        break;
+    case SM_ENV_COUNTED:
+        strbuf_addf(&body, "{\"count\":%lld,\"results\":[", (long long)count);
+        break;
+    case SM_ENV_RESULTS:
+        strbuf_adds(&body, "{\"results\":[");
+        break;
+    default:
         strbuf_addc(&body, '[');
     }
-    if (items.len)
-        strbuf_add(&body, items.p, items.len);
-    strbuf_adds(&body, paginated ? "]}" : "]");
+    if (len)
+        strbuf_add(&body, items, len);
+    strbuf_addc(&body, ']');
+    if (env == SM_ENV_RESULTS && op->extra_json) {
+        json_t *extra = json_loads(op->extra_json, 0, NULL);
+        const char *k;
+        json_t *v;
+        json_object_foreach(extra, k, v) {
+            json_t *ks = json_string(k);
+            strbuf_addc(&body, ',');
+            jsonio_dump(&body, ks);
+            strbuf_addc(&body, ':');
+            jsonio_dump(&body, v);
+            json_decref(ks);
+        }
+        json_decref(extra);
+    }
+    if (env != SM_ENV_ARRAY)
+        strbuf_addc(&body, '}');
     success_bytes(rep, op, body.p, body.len);
     strbuf_free(&body);
+}
+
+typedef struct list_acc {
+    strbuf *out;
+    int n;
+} list_acc;
+
+static int list_visit(void *arg, uint64_t id, unsigned flags, const char *full,
+                      size_t flen, const char *list, size_t len)
+{
+    list_acc *a = arg;
+    (void)id;
+    (void)flags;
+    (void)full;
+    (void)flen;
+    if (a->n++)
+        strbuf_addc(a->out, ',');
+    strbuf_add(a->out, list, len);
+    return 0;
+}
+
+static void h_list(const sm_app *app, sm_call *c, sm_reply *rep)
+{
+    const sm_op *op = c->op;
+    const sm_res_rt *rt = rtr(app, c->ri);
+    int env = envelope_of(op);
+    int64_t limit = -1, offset = 0, count = 0;
+    const sm_filter *missing = listing_missing_required(op, &c->q);
+    if (missing) {
+        respond_error(rep, SM_ERR_INVALID_INPUT, missing->message, NULL, NULL);
+        return;
+    }
+    const char *soft = field_name(app, c->ri, rt->soft);
+    unsigned hide = soft && (c->res->hides & SM_HIDE_LIST) &&
+                            !listing_overrides_hide(op, &c->q, soft)
+                        ? STORE_F_DELETED
+                        : 0;
+    if (env == SM_ENV_PAGINATED)
+        pagination_params(c->query, &limit, &offset);
+
+    strbuf items = STRBUF_INIT;
+    int is_static = (c->res->rflags & SM_R_STATIC) != 0;
+    if (!is_static && !rt->order && !op->nfilters && rt->owner < 0) {
+        /* fast path: stored list bytes in creation order, nothing parsed */
+        list_acc acc = {&items, 0};
+        sm_txn *txn;
+        int rc = store_begin(app->store, 0, &txn);
+        if (rc == STORE_OK) {
+            rc = store_list(txn, app->ns[c->ri], c->project, c->parent_seq,
+                            hide, offset, limit, list_visit, &acc, &count);
+            store_abort(txn);
+        }
+        if (rc != STORE_OK) {
+            strbuf_free(&items);
+            store_failed(rep, rc);
+            return;
+        }
+        list_answer(c, items.p, items.len, count, limit, offset, rep);
+        strbuf_free(&items);
+        return;
+    }
+
+    collect a = {0};
+    a.parse = 1;
+    if (is_static) {
+        size_t i;
+        json_t *row;
+        json_array_foreach(rt->rows, i, row) {
+            json_t *li = render_project(app->api, list_model(c->res), row);
+            size_t len;
+            char *lj = jsonio_dumps(li, &len);
+            collect_visit(&a, i + 1, 0, "", 0, lj, len);
+            a.v[a.n - 1].full = json_incref(row);
+            free(lj);
+            json_decref(li);
+        }
+    } else {
+        sm_txn *txn;
+        int rc = store_begin(app->store, 0, &txn);
+        if (rc == STORE_OK) {
+            rc = store_list(txn, app->ns[c->ri], c->project, c->parent_seq,
+                            hide, 0, -1, collect_visit, &a, NULL);
+            store_abort(txn);
+        }
+        if (rc != STORE_OK) {
+            collect_free(&a);
+            store_failed(rep, rc);
+            return;
+        }
+    }
+    /* filter, then order */
+    size_t kept = 0;
+    for (size_t i = 0; i < a.n; i++) {
+        item *it = &a.v[i];
+        int keep = it->full && listing_pass(op, &c->q, it->full) &&
+                   !(rt->owner >= 0 && not_owner(app, c->ri, it->full, c->key));
+        if (keep) {
+            a.v[kept++] = *it;
+        } else {
+            json_decref(it->full);
+            free(it->list);
+        }
+    }
+    a.n = kept;
+    sort_items(&a, rt->order);
+    count = (int64_t)a.n;
+    int n = 0;
+    for (size_t i = 0; i < a.n; i++) {
+        if ((int64_t)i < offset || (limit >= 0 && (int64_t)i - offset >= limit))
+            continue;
+        if (n++)
+            strbuf_addc(&items, ',');
+        strbuf_add(&items, a.v[i].list, a.v[i].list_len);
+    }
+    collect_free(&a);
+    list_answer(c, items.p, items.len, count, limit, offset, rep);
     strbuf_free(&items);
 }
 
 /* ---- create ----------------------------------------------------------- */
 
-static void h_create(const sm_app *app, const sm_call *c, sm_reply *rep)
+/* Creates the missing ancestor records of full's ancestors path. */
+static int make_ancestors(const sm_app *app, sm_call *c, sm_txn *txn,
+                          const json_t *full)
+{
+    const sm_res_rt *rt = rtr(app, c->ri);
+    const char *f = field_name(app, c->ri, rt->ancestors);
+    const json_t *pv = f ? json_object_get(full, f) : NULL;
+    if (!json_is_string(pv))
+        return STORE_OK;
+    const char *path = json_string_value(pv);
+    collect a = {0};
+    a.parse = 1;
+    int rc = store_list(txn, app->ns[c->ri], c->project, c->parent_seq, 0, 0,
+                        -1, collect_visit, &a, NULL);
+    for (const char *s = path; rc == STORE_OK && *s; s++) {
+        if (*s == '\\' && s[1] == '/') {
+            s++;
+            continue;
+        }
+        if (*s != '/' || s == path)
+            continue;
+        size_t plen = (size_t)(s - path);
+        int have = 0;
+        for (size_t i = 0; i < a.n && !have; i++) {
+            const json_t *v = json_object_get(a.v[i].full, f);
+            have = json_is_string(v) && json_string_length(v) == plen &&
+                   !memcmp(json_string_value(v), path, plen);
+        }
+        if (have)
+            continue;
+        json_t *input = rt->ancestor_obj ? json_deep_copy(rt->ancestor_obj)
+                                         : json_object();
+        json_object_set_new(input, f, json_stringn(path, plen));
+        uint64_t seq;
+        rc = store_next_id(txn, app->ns[c->ri], c->project, &seq);
+        if (rc == STORE_OK) {
+            sm_render_ctx ctx = make_ctx(app, c, (int64_t)seq);
+            json_t *rec = render_create(app->api, c->res->model, input, &ctx);
+            rc = put_record(app, txn, c->ri, c->project, c->parent_seq, seq,
+                            rec, input, NULL);
+            if (rc == STORE_OK)
+                collect_visit(&a, seq, 0, "", 0, "", 0);
+            if (rc == STORE_OK)
+                a.v[a.n - 1].full = json_incref(rec);
+            json_decref(rec);
+        }
+        json_decref(input);
+    }
+    collect_free(&a);
+    return rc;
+}
+
+static void h_create(const sm_app *app, sm_call *c, sm_reply *rep)
 {
     const sm_resource *res = c->res;
+    uint16_t ns = app->ns[c->ri];
     sm_txn *txn = NULL;
-    uint64_t id;
+    uint64_t seq = 0;
+    json_t *full = NULL;
+    char *old_key = NULL;
     int rc = store_begin(app->store, 1, &txn);
-    if (rc == STORE_OK)
-        rc = store_next_id(txn, app->ns[c->op->resource], c->project, &id);
+    json_t *old_id = NULL; /* upsert: the replaced record keeps its id */
+    if (rc == STORE_OK && (c->op->flags & SM_OPF_UPSERT)) {
+        /* the key may come from a `set` (e.g. a query parameter), so it is
+         * read from a trial render with the sets applied */
+        strbuf k = STRBUF_INIT;
+        sm_render_ctx tctx = make_ctx(app, c, 0);
+        json_t *trial = render_create(app->api, res->model, c->input, &tctx);
+        if (c->op->nsets)
+            sets_apply(c->op, trial, c->raw_body, &c->q, tctx.now_us);
+        if (record_key(app, c->ri, trial, c->input, &k) == 0 &&
+            store_key_get(txn, ns, c->project, c->parent_seq, k.p, k.len,
+                          &seq) == STORE_OK) {
+            old_key = strbuf_steal(&k);
+            store_rec old = {0};
+            if (res->id_field >= 0 &&
+                store_get(txn, ns, c->project, c->parent_seq, seq, &old) ==
+                    STORE_OK) {
+                json_t *o = json_loadb(old.full, old.full_len, 0, NULL);
+                const char *idf =
+                    app->api->models[res->model].fields[res->id_field].name;
+                old_id = json_incref(json_object_get(o, idf));
+                json_decref(o);
+            }
+            store_rec_free(&old);
+        } else {
+            seq = 0;
+        }
+        strbuf_free(&k);
+        json_decref(trial);
+    }
+    if (rc == STORE_OK && rtr(app, c->ri)->ancestors >= 0) {
+        /* ancestors first, so they precede the record in creation order */
+        sm_render_ctx tctx = make_ctx(app, c, 0);
+        json_t *trial = render_create(app->api, res->model, c->input, &tctx);
+        if (c->op->nsets)
+            sets_apply(c->op, trial, c->raw_body, &c->q, tctx.now_us);
+        rc = make_ancestors(app, c, txn, trial);
+        json_decref(trial);
+    }
+    if (rc == STORE_OK && !seq)
+        rc = store_next_id(txn, ns, c->project, &seq);
     if (rc != STORE_OK) {
         store_abort(txn);
         store_failed(rep, rc);
+        json_decref(old_id);
+        free(old_key);
         return;
     }
-    sm_render_ctx ctx = {(int64_t)id, clock_now(app->clock),
-                         c->key ? c->key->user : NULL, c->params};
-    json_t *full = render_create(app->api, res->model, c->input, &ctx);
-    json_t *item = render_project(app->api, list_model(res), full);
-    size_t flen, llen;
-    char *fj = jsonio_dumps(full, &flen), *lj = jsonio_dumps(item, &llen);
-    rc = store_put(txn, app->ns[c->op->resource], c->project, id,
-                   record_flags(app, res, full), fj, flen, lj, llen);
+    sm_render_ctx ctx = make_ctx(app, c, (int64_t)seq);
+    full = render_create(app->api, res->model, c->input, &ctx);
+    if (c->op->nsets) {
+        query_list *q = &c->q;
+        sets_apply(c->op, full, c->raw_body, q, ctx.now_us);
+        render_derive(app->api, res->model, full, c->input);
+    }
+    if (old_id) {
+        json_object_set_new(
+            full, app->api->models[res->model].fields[res->id_field].name,
+            old_id);
+        old_id = NULL;
+    }
+    if (checks_new(app, c, txn, full, rep) < 0) {
+        store_abort(txn);
+        json_decref(full);
+        free(old_key);
+        return;
+    }
+    rc = put_record(app, txn, c->ri, c->project, c->parent_seq, seq, full,
+                        c->input, old_key);
     if (rc == STORE_OK)
         rc = store_commit(txn);
     else
         store_abort(txn);
     if (rc == STORE_OK)
-        success_bytes(rep, c->op, fj, flen);
+        success_json(rep, c->op, full);
     else
         store_failed(rep, rc);
-    free(fj);
-    free(lj);
+    free(old_key);
     json_decref(full);
-    json_decref(item);
 }
 
 /* ---- one record ------------------------------------------------------- */
 
-static int hidden(const sm_app *app, const sm_resource *res, unsigned flags)
+/* An unsaved singleton as retrieve shows it: fills run, `now` null. */
+static json_t *unsaved(const sm_app *app, const sm_call *c)
 {
-    return (flags & STORE_F_DELETED) && soft_field(app, res) &&
-           (res->hides & SM_HIDE_RETRIEVE);
+    sm_render_ctx ctx = make_ctx(app, c, 0);
+    ctx.no_now = 1;
+    return render_create(app->api, c->res->model, NULL, &ctx);
 }
 
-static void h_retrieve(const sm_app *app, const sm_call *c, sm_reply *rep)
+static void h_retrieve(const sm_app *app, sm_call *c, sm_reply *rep)
 {
-    sm_txn *txn;
-    store_rec rec = {0};
-    int rc = store_begin(app->store, 0, &txn);
-    if (rc == STORE_OK) {
-        rc = store_get(txn, app->ns[c->op->resource], c->project, c->id, &rec);
-        store_abort(txn);
+    if (c->res->rflags & SM_R_STATIC) {
+        success_json(rep, c->op, c->record);
+        return;
     }
-    if (rc == STORE_OK && hidden(app, c->res, rec.flags))
-        rc = STORE_NOTFOUND;
+    if (!c->found) { /* an unsaved singleton */
+        json_t *rec = unsaved(app, c);
+        success_json(rep, c->op, rec);
+        json_decref(rec);
+        return;
+    }
+    if (!rtr(app, c->ri)->has_children) {
+        success_bytes(rep, c->op, c->rec.full, c->rec.full_len);
+        return;
+    }
+    sm_txn *txn;
+    int rc = store_begin(app->store, 0, &txn);
+    if (rc != STORE_OK) {
+        store_failed(rep, rc);
+        return;
+    }
+    json_t *rec = json_deep_copy(handlers_record(c));
+    answer_record(app, c, txn, c->seq, rec, rep);
+    json_decref(rec);
+    store_abort(txn);
+}
+
+/* Writes rec as the call's record (the singleton is created when unsaved)
+ * and answers it; old: the stored version or NULL. */
+static void save_and_answer(const sm_app *app, sm_call *c, sm_txn *txn,
+                            json_t *rec, const json_t *old, sm_reply *rep)
+{
+    int rc = STORE_OK;
+    uint64_t seq = c->seq;
+    strbuf ok = STRBUF_INIT;
+    if (!c->found)
+        rc = store_next_id(txn, app->ns[c->ri], c->project, &seq);
+    if (rc == STORE_OK && !c->found && rtr(app, c->ri)->key_auto) {
+        const char *idf = field_name(app, c->ri, rtr(app, c->ri)->key_field);
+        if (idf)
+            json_object_set_new(rec, idf, json_integer((json_int_t)seq));
+    }
+    int have_old = old && record_key(app, c->ri, old, NULL, &ok) == 0;
+    if (rc == STORE_OK && checks_new(app, c, txn, rec, rep) < 0) {
+        store_abort(txn);
+        strbuf_free(&ok);
+        return;
+    }
     if (rc == STORE_OK)
-        success_bytes(rep, c->op, rec.full, rec.full_len);
+        rc = put_record(app, txn, c->ri, c->project, c->parent_seq, seq, rec,
+                        c->input, have_old ? ok.p : NULL);
+    strbuf_free(&ok);
+    if (rc == STORE_OK && rtr(app, c->ri)->has_children)
+        add_children(app, txn, c->ri, c->project, seq, rec);
+    if (rc == STORE_OK) {
+        rc = store_commit(txn);
+        txn = NULL;
+    }
+    store_abort(txn);
+    if (rc == STORE_OK)
+        success_json(rep, c->op, rec);
     else
         store_failed(rep, rc);
-    store_rec_free(&rec);
 }
 
-static void h_update(const sm_app *app, const sm_call *c, sm_reply *rep)
+static void h_update(const sm_app *app, sm_call *c, sm_reply *rep)
 {
     const sm_resource *res = c->res;
-    uint16_t ns = app->ns[c->op->resource];
+    if (c->found && hidden_for(app, c->ri, c->rec.flags, SM_HIDE_UPDATE)) {
+        /* a hidden record is reached only to restore it */
+        const char *soft = field_name(app, c->ri, rtr(app, c->ri)->soft);
+        if (!json_is_false(json_object_get(c->input, soft))) {
+            not_found(rep, res->notfound);
+            return;
+        }
+    }
     sm_txn *txn = NULL;
-    store_rec rec = {0};
-    json_t *stored = NULL, *full = NULL, *item = NULL;
-    char *fj = NULL, *lj = NULL;
-    size_t flen = 0, llen = 0;
     int rc = store_begin(app->store, 1, &txn);
-    if (rc == STORE_OK)
-        rc = store_get(txn, ns, c->project, c->id, &rec);
-    if (rc == STORE_OK && hidden(app, res, rec.flags)) {
-        /* a soft-deleted record is reached only to restore it */
-        const json_t *v = json_object_get(c->input, soft_field(app, res));
-        if (!json_is_false(v))
-            rc = STORE_NOTFOUND;
-    }
-    if (rc == STORE_OK) {
-        stored = json_loadb(rec.full, rec.full_len, JSON_ALLOW_NUL, NULL);
-        if (!stored)
-            rc = STORE_ERROR;
-    }
-    if (rc == STORE_OK) {
-        full = render_update(app->api, res->model, stored, c->input);
-        item = render_project(app->api, list_model(res), full);
-        fj = jsonio_dumps(full, &flen);
-        lj = jsonio_dumps(item, &llen);
-        rc = store_put(txn, ns, c->project, c->id,
-                       record_flags(app, res, full), fj, flen, lj, llen);
-    }
-    if (rc == STORE_OK) {
-        rc = store_commit(txn);
-        txn = NULL;
-    }
-    store_abort(txn);
-    if (rc == STORE_OK)
-        success_bytes(rep, c->op, fj, flen);
-    else
+    if (rc != STORE_OK) {
         store_failed(rep, rc);
-    free(fj);
-    free(lj);
-    json_decref(stored);
+        return;
+    }
+    sm_render_ctx ctx = make_ctx(app, c, (int64_t)c->seq);
+    const json_t *stored = handlers_record(c);
+    json_t *full;
+    if (c->found) {
+        if (!stored) {
+            store_abort(txn);
+            store_failed(rep, STORE_ERROR);
+            return;
+        }
+        full = render_update_ctx(app->api, res->model, stored, c->input, &ctx);
+    } else {
+        full = render_create(app->api, res->model, c->input, &ctx);
+    }
+    if (c->op->nsets) {
+        sets_apply(c->op, full, c->raw_body, &c->q, ctx.now_us);
+        render_derive(app->api, res->model, full, c->input);
+    }
+    save_and_answer(app, c, txn, full, c->found ? stored : NULL, rep);
     json_decref(full);
-    json_decref(item);
-    store_rec_free(&rec);
 }
 
-static void h_destroy(const sm_app *app, const sm_call *c, sm_reply *rep)
+static void h_destroy(const sm_app *app, sm_call *c, sm_reply *rep)
 {
-    uint16_t ns = app->ns[c->op->resource];
+    uint16_t ns = app->ns[c->ri];
+    const char *soft = field_name(app, c->ri, rtr(app, c->ri)->soft);
     sm_txn *txn = NULL;
-    store_rec rec = {0};
     int rc = store_begin(app->store, 1, &txn);
-    if (rc == STORE_OK)
-        rc = store_get(txn, ns, c->project, c->id, &rec);
-    if (rc == STORE_OK && hidden(app, c->res, rec.flags))
-        rc = STORE_NOTFOUND;
-    if (rc == STORE_OK)
-        rc = store_del(txn, ns, c->project, c->id);
+    if (rc == STORE_OK && !c->found) {
+        /* SM_R_BUILD: a tombstone in place of the missing record */
+        json_t *extra = json_object();
+        if (soft)
+            json_object_set_new(extra, soft, json_true());
+        uint64_t seq;
+        rc = build_record(app, c, txn, c->ri, c->parent_seq, c->keyval, extra,
+                          &seq, NULL);
+    } else if (rc == STORE_OK && soft) {
+        json_t *rec = json_deep_copy(handlers_record(c));
+        if (!rec)
+            rc = STORE_ERROR;
+        else {
+            json_object_set_new(rec, soft, json_true());
+            rc = put_record(app, txn, c->ri, c->project, c->parent_seq, c->seq,
+                            rec, NULL, NULL);
+        }
+        json_decref(rec);
+    } else if (rc == STORE_OK) {
+        rc = store_del(txn, ns, c->project, c->parent_seq, c->seq);
+        strbuf k = STRBUF_INIT;
+        const json_t *rec = handlers_record(c);
+        if (rc == STORE_OK && rec && record_key(app, c->ri, rec, NULL, &k) == 0)
+            rc = store_key_del(txn, ns, c->project, c->parent_seq, k.p, k.len);
+        if (rc == STORE_NOTFOUND)
+            rc = STORE_OK;
+        strbuf_free(&k);
+    }
     if (rc == STORE_OK) {
         rc = store_commit(txn);
         txn = NULL;
     }
     store_abort(txn);
-    store_rec_free(&rec);
     if (rc == STORE_OK)
         respond_empty(rep, op_status(c->op));
     else
         store_failed(rep, rc);
 }
 
-void handlers_run(const sm_app *app, const sm_call *c, sm_reply *rep)
+/* ---- actions, streams, content ---------------------------------------- */
+
+/* The element of array whose "id" has the text of id, or -1. */
+static long find_by_id(const json_t *array, const json_t *id)
+{
+    strbuf want = STRBUF_INIT, have = STRBUF_INIT;
+    long found = -1;
+    size_t i;
+    const json_t *el;
+    if (value_text(id, &want) == 0) {
+        json_array_foreach(array, i, el) {
+            strbuf_truncate(&have, 0);
+            if (value_text(json_object_get(el, "id"), &have) == 0 &&
+                have.len == want.len && !memcmp(have.p, want.p, want.len)) {
+                found = (long)i;
+                break;
+            }
+        }
+    }
+    strbuf_free(&want);
+    strbuf_free(&have);
+    return found;
+}
+
+static void h_move(const sm_app *app, sm_call *c, sm_reply *rep)
+{
+    const sm_op *op = c->op;
+    const char *f = op->move_field;
+    const json_t *item_id = checks_path(c->raw_body, op->move_item);
+    const json_t *to = checks_path(c->raw_body, op->move_to);
+    sm_txn *txn = NULL;
+    store_rec trec = {0};
+    json_t *src = json_deep_copy(handlers_record(c)), *dst = NULL;
+    uint64_t tseq = 0;
+    int rc = store_begin(app->store, 1, &txn);
+    if (rc == STORE_OK)
+        rc = to ? find_seq(app, txn, c->ri, c->project, c->parent_seq, to,
+                           &tseq)
+                : STORE_NOTFOUND;
+    if (rc == STORE_OK)
+        rc = store_get(txn, app->ns[c->ri], c->project, c->parent_seq, tseq,
+                       &trec);
+    if (rc == STORE_OK &&
+        hidden_for(app, c->ri, trec.flags, SM_HIDE_RETRIEVE))
+        rc = STORE_NOTFOUND;
+    long at = -1;
+    if (rc == STORE_OK) {
+        dst = tseq == c->seq ? json_incref(src)
+                             : json_loadb(trec.full, trec.full_len, 0, NULL);
+        at = item_id && src ? find_by_id(json_object_get(src, f), item_id) : -1;
+        if (!dst || at < 0)
+            rc = STORE_NOTFOUND;
+    }
+    if (rc == STORE_OK) {
+        json_t *arr = json_object_get(src, f);
+        json_t *el = json_incref(json_array_get(arr, (size_t)at));
+        json_array_remove(arr, (size_t)at);
+        json_t *darr = json_object_get(dst, f);
+        if (!json_is_array(darr)) {
+            darr = json_array();
+            json_object_set_new(dst, f, darr);
+        }
+        json_array_append_new(darr, el);
+        rc = put_record(app, txn, c->ri, c->project, c->parent_seq, c->seq,
+                        src, NULL, NULL);
+        if (rc == STORE_OK && tseq != c->seq)
+            rc = put_record(app, txn, c->ri, c->project, c->parent_seq, tseq,
+                            dst, NULL, NULL);
+    }
+    if (rc == STORE_OK) {
+        rc = store_commit(txn);
+        txn = NULL;
+    }
+    store_abort(txn);
+    if (rc == STORE_NOTFOUND)
+        not_found(rep, c->res->notfound);
+    else if (rc != STORE_OK)
+        store_failed(rep, rc);
+    else
+        success_json(rep, op, src);
+    store_rec_free(&trec);
+    json_decref(src);
+    json_decref(dst);
+}
+
+static void h_action(const sm_app *app, sm_call *c, sm_reply *rep)
+{
+    const sm_op *op = c->op;
+    if (op->move_field) {
+        h_move(app, c, rep);
+        return;
+    }
+    if (!handlers_is_item(app, op)) {
+        /* a collection action: no record to change */
+        if (op->returns_json || (op->flags & SM_OPF_EMPTY_BODY))
+            success_bytes(rep, op, "", 0);
+        else
+            success_bytes(rep, op, "{}", 2);
+        return;
+    }
+    json_t *rec = c->found ? json_deep_copy(handlers_record(c))
+                           : unsaved(app, c);
+    if (!rec) {
+        store_failed(rep, STORE_ERROR);
+        return;
+    }
+    sm_txn *txn = NULL;
+    int rc = store_begin(app->store, op->nsets ? 1 : 0, &txn);
+    if (rc != STORE_OK) {
+        json_decref(rec);
+        store_failed(rep, rc);
+        return;
+    }
+    if (op->nsets) {
+        if (!c->found) { /* saving an unsaved singleton: a real `now` */
+            json_decref(rec);
+            sm_render_ctx ctx = make_ctx(app, c, 0);
+            rec = render_create(app->api, c->res->model, NULL, &ctx);
+        }
+        sets_apply(op, rec, c->raw_body, &c->q, clock_now(app->clock));
+        render_derive(app->api, c->res->model, rec, NULL);
+        save_and_answer(app, c, txn, rec, c->found ? handlers_record(c) : NULL,
+                        rep);
+    } else {
+        answer_record(app, c, txn, c->seq, rec, rep);
+        store_abort(txn);
+    }
+    json_decref(rec);
+}
+
+static const json_t *live_record(const sm_app *app, sm_call *c, json_t **own)
+{
+    *own = NULL;
+    if (!rtr(app, c->ri)->has_children || !c->found)
+        return handlers_record(c);
+    sm_txn *txn;
+    if (store_begin(app->store, 0, &txn) != STORE_OK)
+        return handlers_record(c);
+    *own = json_deep_copy(handlers_record(c));
+    add_children(app, txn, c->ri, c->project, c->seq, *own);
+    store_abort(txn);
+    return *own;
+}
+
+static void h_stream(const sm_app *app, sm_call *c, sm_reply *rep)
+{
+    json_t *own;
+    const json_t *rec = live_record(app, c, &own);
+    strbuf body = STRBUF_INIT;
+    sse_render(c->op, rec, &body);
+    respond_bytes(rep, op_status(c->op), body.p ? body.p : "", body.len);
+    reply_content_type(rep, "text/event-stream");
+    strbuf_free(&body);
+    json_decref(own);
+}
+
+static void h_content(const sm_app *app, sm_call *c, sm_reply *rep)
+{
+    const json_t *rec = handlers_record(c);
+    const json_t *ct = json_object_get(rec, c->op->content_type);
+    (void)app;
+    respond_empty(rep, op_status(c->op));
+    if (json_is_string(ct) && json_string_length(ct))
+        reply_content_type(rep, json_string_value(ct));
+}
+
+void handlers_run(const sm_app *app, sm_call *c, sm_reply *rep)
 {
     const sm_op *op = c->op;
     if (op->kind == SM_OP_REFUSE) {
         respond_empty(rep, op_status(op));
         return;
     }
-    if (!c->res || c->res->model < 0 || c->res->model >= app->api->nmodels) {
+    if (!c->res || !model_of(app->api, c->res->model)) {
         respond_error(rep, SM_ERR_SERVER_ERROR, NULL, NULL, NULL);
         return;
     }
+    c->ri = op->resource;
     switch (op->kind) {
     case SM_OP_LIST:
         h_list(app, c, rep);
@@ -301,14 +1673,6 @@ void handlers_run(const sm_app *app, const sm_call *c, sm_reply *rep)
     case SM_OP_CREATE:
         h_create(app, c, rep);
         return;
-    default:
-        break;
-    }
-    if (!c->has_id) { /* ids that are not numbers name no record */
-        respond_error(rep, SM_ERR_NOT_FOUND, NULL, NULL, NULL);
-        return;
-    }
-    switch (op->kind) {
     case SM_OP_RETRIEVE:
         h_retrieve(app, c, rep);
         return;
@@ -318,7 +1682,133 @@ void handlers_run(const sm_app *app, const sm_call *c, sm_reply *rep)
     case SM_OP_DESTROY:
         h_destroy(app, c, rep);
         return;
+    case SM_OP_ACTION:
+        h_action(app, c, rep);
+        return;
+    case SM_OP_STREAM:
+        h_stream(app, c, rep);
+        return;
+    case SM_OP_CONTENT:
+        h_content(app, c, rep);
+        return;
     default:
         respond_error(rep, SM_ERR_SERVER_ERROR, NULL, NULL, NULL);
     }
+}
+
+/* ---- fixtures ------------------------------------------------------------ */
+
+int handlers_load(const sm_app *app, int ri, int64_t project,
+                  const json_t *record, strbuf *err)
+{
+    const sm_api *api = app->api;
+    if (ri < 0 || ri >= api->nresources) {
+        strbuf_adds(err, "unknown resource");
+        return -1;
+    }
+    const sm_resource *res = &api->resources[ri];
+    const sm_res_rt *rt = rtr(app, ri);
+    if (res->rflags & SM_R_STATIC) {
+        strbuf_adds(err, "a static (rows) resource takes no records");
+        return -1;
+    }
+    json_t *body = json_deep_copy(record);
+    const json_t *pk = json_object_get(body, "_parent");
+    json_t *pkey = pk ? json_incref((json_t *)pk) : NULL;
+    json_object_del(body, "_parent");
+    json_t *input = NULL;
+    sm_verror ve;
+    if (validate_body(api, res->model, body, VALIDATE_READONLY, &input, &ve) <
+        0) {
+        if (ve.attr)
+            strbuf_addf(err, "%s: %s", ve.attr, ve.detail);
+        else
+            strbuf_adds(err, ve.detail ? ve.detail : "invalid");
+        validate_error_clear(&ve);
+        json_decref(body);
+        json_decref(pkey);
+        return -1;
+    }
+    json_decref(body);
+    sm_call c;
+    memset(&c, 0, sizeof c);
+    c.project = project;
+    c.ri = ri;
+    c.res = res;
+    sm_txn *txn = NULL;
+    uint64_t parent = 0, seq = 0;
+    int rc = store_begin(app->store, 1, &txn);
+    const char *what = NULL;
+    if (rc == STORE_OK && rt->parent >= 0) {
+        int pi = rt->parent;
+        if (!pkey) {
+            what = "_parent: required for a child resource";
+        } else if (rtr(app, pi)->parent >= 0) {
+            what = "_parent: parents that have parents are not supported";
+        } else {
+            rc = find_seq(app, txn, pi, project, 0, pkey, &parent);
+            store_rec prec = {0};
+            if (rc == STORE_OK)
+                rc = store_get(txn, app->ns[pi], project, 0, parent, &prec);
+            store_rec_free(&prec);
+            if (rc == STORE_NOTFOUND)
+                what = "_parent: no such parent record";
+        }
+    }
+    if (!what && rc == STORE_OK && rt->key_auto && rt->key_field >= 0) {
+        const json_t *id =
+            json_object_get(input, field_name(app, ri, rt->key_field));
+        seq = id ? value_seq(id) : 0;
+        if (seq)
+            rc = store_seen_id(txn, app->ns[ri], project, seq);
+    }
+    if (!what && rc == STORE_OK && !seq)
+        rc = store_next_id(txn, app->ns[ri], project, &seq);
+    if (!what && rc == STORE_OK) {
+        /* path parameters as a request would have them: the first prefix
+         * parameter is the project, the parent param the parent's key */
+        c.params = json_object();
+        const char *open = api->prefix ? strchr(api->prefix, '{') : NULL;
+        const char *close = open ? strchr(open, '}') : NULL;
+        if (close) {
+            char *name = sm_xstrndup(open + 1, (size_t)(close - open - 1));
+            json_object_set_new(c.params, name, json_integer(project));
+            free(name);
+        }
+        if (pkey && res->parent_param)
+            json_object_set(c.params, res->parent_param, pkey);
+        sm_render_ctx ctx = make_ctx(app, &c, (int64_t)seq);
+        ctx.input_first = 1;
+        json_t *full = render_create(api, res->model, input, &ctx);
+        rc = put_record(app, txn, ri, project, parent, seq, full, input, NULL);
+        json_decref(full);
+    }
+    if (!what && rc == STORE_OK) {
+        rc = store_commit(txn);
+        txn = NULL;
+    }
+    store_abort(txn);
+    json_decref(c.params);
+    json_decref(input);
+    json_decref(pkey);
+    if (what) {
+        strbuf_adds(err, what);
+        return -1;
+    }
+    if (rc != STORE_OK) {
+        strbuf_adds(err, store_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+int handlers_resource_empty(const sm_app *app, int ri, int64_t project)
+{
+    sm_txn *txn;
+    if (ri < 0 || ri >= app->api->nresources ||
+        store_begin(app->store, 0, &txn) != STORE_OK)
+        return 1;
+    int any = store_any(txn, app->ns[ri], project);
+    store_abort(txn);
+    return !any;
 }

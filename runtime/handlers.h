@@ -1,10 +1,15 @@
 /*
  * handlers.h — the operation kinds (list, create, retrieve, update,
- * destroy, refuse) run against the store once every gate has passed.
+ * destroy, refuse, action, stream, content) run against the store once every
+ * gate has passed, the start-up resolution of the tables' v2 names, and the
+ * record loader the fixtures use.
  *
- * Ownership: sm_app is borrowed by everyone and outlives the event loop;
- * sm_call is built by the pipeline (server.c) for one request and borrows
- * from the request; handlers only write the reply.
+ * Ownership (RT-CORE helper): sm_app is borrowed by everyone and outlives
+ * the event loop; its resolved tables (app->rt) are owned by the app
+ * (handlers_resolve / handlers_release).  sm_call is built by the pipeline
+ * (server.c) for one request and borrows from the request; the json_t
+ * members it holds are the pipeline's (freed by handlers_call_free);
+ * handlers only write the reply.
  */
 #ifndef SM_HANDLERS_H
 #define SM_HANDLERS_H
@@ -14,10 +19,40 @@
 
 #include "auth.h"
 #include "clock.h"
+#include "listing.h"
+#include "query.h"
 #include "respond.h"
 #include "router.h"
 #include "sm_api.h"
 #include "store.h"
+
+struct sm_journal;
+
+/* Per resource: the v2 names resolved to indices once at start-up. */
+typedef struct sm_res_rt {
+    int16_t key_field;     /* model field naming a record, -1: none       */
+    uint8_t key_auto;      /* the key is the auto id = the store sequence */
+    int16_t soft;          /* soft-delete field, -1: none                 */
+    int16_t parent;        /* parent resource, -1: none                   */
+    int16_t owner;         /* owner field, -1: none                       */
+    int16_t ancestors;     /* ancestors field, -1: none                   */
+    uint8_t has_children;  /* the model has SM_FILL_CHILDREN fields       */
+    listing_order *order;  /* NULL: creation order                        */
+    json_t *rows;          /* SM_R_STATIC: the parsed rows                */
+    json_t *ancestor_obj;  /* parsed ancestor_json (object) or NULL       */
+} sm_res_rt;
+
+/* Per operation. */
+typedef struct sm_op_rt {
+    int16_t stream_field;  /* field indices in the resource model, -1     */
+    int16_t content_type;
+    int16_t move_field;
+} sm_op_rt;
+
+typedef struct sm_rt {
+    sm_res_rt *res;        /* per api->resources index                    */
+    sm_op_rt *ops;         /* per api->ops index                          */
+} sm_rt;
 
 /* Everything a request needs that lives as long as the server. */
 typedef struct sm_app {
@@ -29,23 +64,63 @@ typedef struct sm_app {
     const uint16_t *ns;      /* store namespace per api->resources index   */
     unsigned prefix_params;  /* path parameters in api->prefix             */
     const char *self_host;   /* "HOST:PORT" for links without a Host header */
+    struct sm_journal *journal; /* --journal, NULL = none                  */
+    sm_rt *rt;               /* handlers_resolve(); required               */
 } sm_app;
+
+/* Resolves and checks every v2 name of app->api (key, soft, parent, owner,
+ * order, ancestors, rows, fill args, stream/content/move/set/filter/check
+ * fields) into app->rt.  A bad name is a generator bug: -1 with
+ * "resource 'r': ..." / "op 'o': ..." in err. */
+int handlers_resolve(sm_app *app, strbuf *err);
+void handlers_release(sm_app *app);
 
 /* One request after the gates: what the handler needs. */
 typedef struct sm_call {
     const sm_op *op;
     const sm_resource *res;  /* NULL when op->resource is out of range     */
+    int ri;                  /* op->resource                               */
     const sm_key *key;
     int64_t project;         /* first prefix parameter, 0 if none          */
-    int has_id;              /* item operations: a numeric record id       */
-    uint64_t id;
     json_t *params;          /* resolved path parameters, name -> value    */
-    json_t *input;           /* validated body (create/update), or NULL    */
+    json_t *input;           /* validated body, or NULL                    */
+    json_t *raw_body;        /* parsed body before validation, or NULL     */
     const char *host;        /* for pagination links                       */
     const char *path;        /* raw request path (no query)                */
     const char *query;       /* raw query string or NULL                   */
+    query_list q;            /* parsed query                               */
+    /* step 5 (handlers_locate) */
+    uint64_t parent_seq;     /* the parent record's sequence, 0: none      */
+    json_t *parent;          /* the parent record, or NULL                 */
+    int found;               /* item/singleton: the record exists          */
+    uint64_t seq;            /* its sequence                               */
+    store_rec rec;           /* its stored bytes                           */
+    json_t *record;          /* parsed (handlers_record)                   */
+    const json_t *keyval;    /* item: the key parameter's value            */
 } sm_call;
 
-void handlers_run(const sm_app *app, const sm_call *call, sm_reply *rep);
+/* 1 when op names one record (or the singleton) rather than a collection. */
+int handlers_is_item(const sm_app *app, const sm_op *op);
+
+/* Pipeline step 5 after the parameters: finds the parent chain and, for item
+ * operations, the record (404 with the resource's / parent's detail, owner
+ * and retrieve-hiding applied).  0, or -1 after answering rep. */
+int handlers_locate(const sm_app *app, sm_call *c, sm_reply *rep);
+/* The target record parsed (NULL when none). */
+const json_t *handlers_record(sm_call *c);
+/* Pipeline step 7b: op's CHECKS_BEFORE checks. 0, or -1 after answering. */
+int handlers_checks(const sm_app *app, sm_call *c, sm_reply *rep);
+void handlers_call_free(sm_call *c);
+
+void handlers_run(const sm_app *app, sm_call *call, sm_reply *rep);
+
+/* Fixtures: validates record (VALIDATE_READONLY) against the resource
+ * model, completes it with fills/defaults, honours "_parent" (the parent's
+ * key text) and the resource key, and stores it.  0, or -1 with err
+ * "<what>". */
+int handlers_load(const sm_app *app, int resource, int64_t project,
+                  const json_t *record, strbuf *err);
+/* 1 when the resource holds no records in project. */
+int handlers_resource_empty(const sm_app *app, int resource, int64_t project);
 
 #endif

@@ -18,7 +18,9 @@
 
 #include "auth.h"
 #include "clock.h"
+#include "fixtures.h"
 #include "handlers.h"
+#include "journal.h"
 #include "router.h"
 #include "server.h"
 #include "sm_api.h"
@@ -37,13 +39,16 @@ typedef struct options {
     const char *clock;
     int64_t clock_us;
     int sync;
+    const char *fixtures;
+    const char *journal;
 } options;
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: specmock [--host H] [--port P] [--db DIR] [--keys FILE]\n"
-            "                [--clock RFC3339] [--sync] [--help] [--version]\n"
+            "                [--clock RFC3339] [--sync] [--fixtures FILE]\n"
+            "                [--journal FILE] [--help] [--version]\n"
             "\n"
             "Serves the %s (%u operations) as a mock.\n"
             "\n"
@@ -60,6 +65,11 @@ static void usage(FILE *out)
             "  --clock T      fixed clock starting at T (e.g. 2026-01-01T00:00:00Z),\n"
             "                 advancing 1 s after every successful write\n"
             "  --sync         fsync every write transaction\n"
+            "  --fixtures F   load records from the JSON file F at start-up:\n"
+            "                 {\"<resource>\": [record, ...]} (\"_parent\": the\n"
+            "                 parent's key); resources that already hold\n"
+            "                 records are skipped\n"
+            "  --journal F    append one JSON line per answered request to F\n"
             "  --help         this text\n"
             "  --version      print the version\n"
             "\n"
@@ -108,7 +118,8 @@ static int parse_args(int argc, char **argv, options *o)
         }
         if (strcmp(name, "--host") && strcmp(name, "--port") &&
             strcmp(name, "--db") && strcmp(name, "--keys") &&
-            strcmp(name, "--clock"))
+            strcmp(name, "--clock") && strcmp(name, "--fixtures") &&
+            strcmp(name, "--journal"))
             return bad_usage("unknown option '%s' (see --help)%s", name, "");
         if (eq)
             val = eq + 1;
@@ -135,6 +146,12 @@ static int parse_args(int argc, char **argv, options *o)
             o->db = val;
         } else if (!strcmp(name, "--keys")) {
             o->keys = val;
+        } else if (!strcmp(name, "--fixtures")) {
+            o->fixtures = val;
+        } else if (!strcmp(name, "--journal")) {
+            if (!*val)
+                return bad_usage("--journal: empty file name%s%s", "", "");
+            o->journal = val;
         } else if (!strcmp(name, "--clock")) {
             if (clock_parse(val, strlen(val), &o->clock_us) != CLOCK_OK)
                 return bad_usage("--clock: '%s' is not an RFC 3339 date-time "
@@ -184,7 +201,7 @@ static unsigned count_params(const char *prefix)
 int main(int argc, char **argv)
 {
     const sm_api *api = &specmock_api;
-    options o = {"127.0.0.1", 8010, NULL, NULL, NULL, 0, 0};
+    options o = {"127.0.0.1", 8010, NULL, NULL, NULL, 0, 0, NULL, NULL};
     int rc = 1, port = 0;
     char tmpdir[4096] = "";
     strbuf err = STRBUF_INIT, self = STRBUF_INIT;
@@ -197,6 +214,9 @@ int main(int argc, char **argv)
     sm_server *server = NULL;
     sm_clock clk;
     sm_app app;
+    sm_journal *journal = NULL;
+
+    memset(&app, 0, sizeof app);
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     switch (parse_args(argc, argv, &o)) {
@@ -289,6 +309,23 @@ int main(int argc, char **argv)
     app.ns = ns;
     app.prefix_params = count_params(api->prefix);
     app.self_host = NULL;
+    if (handlers_resolve(&app, &err) < 0) {
+        fprintf(stderr, "specmock: API tables: %s\n", err.p);
+        goto out;
+    }
+    if (o.fixtures && fixtures_load(&app, o.fixtures, &err) < 0) {
+        fprintf(stderr, "specmock: %s\n", err.p);
+        rc = 2;
+        goto out;
+    }
+    if (o.journal) {
+        if (!(journal = journal_open(o.journal, &err))) {
+            fprintf(stderr, "specmock: %s\n", err.p);
+            rc = 2;
+            goto out;
+        }
+        app.journal = journal;
+    }
     if (!(server = server_new(base, &app))) {
         fputs("specmock: cannot create the HTTP server\n", stderr);
         goto out;
@@ -340,6 +377,8 @@ out:
     server_free(server);
     if (base)
         event_base_free(base);
+    handlers_release(&app);
+    journal_close(journal);
     store_close(store);
     if (tmpdir[0])
         remove_tree(tmpdir);

@@ -1,5 +1,6 @@
 /*
  * render.c — representations in declared field order (see render.h).
+ * Owned by the RT-CORE helper.
  */
 #include "render.h"
 
@@ -92,18 +93,44 @@ static json_t *nested(const sm_api *api, const sm_field *f, json_t *v)
     return v;
 }
 
-static json_t *fill(const sm_field *f, const sm_render_ctx *ctx)
+static json_t *user_fill(const sm_field *f, const json_t *input,
+                         const sm_render_ctx *ctx)
+{
+    const json_t *u = f->fill_arg && input ? json_object_get(input, f->fill_arg)
+                                           : NULL;
+    const json_t *found = json_is_string(u) && ctx && ctx->user_by_uuid
+                              ? ctx->user_by_uuid(ctx->user_arg,
+                                                  json_string_value(u))
+                              : NULL;
+    return found ? json_deep_copy(found) : json_null();
+}
+
+static json_t *fill(const sm_field *f, const sm_render_ctx *ctx,
+                    const json_t *input)
 {
     char buf[40];
     switch (f->fill) {
     case SM_FILL_AUTO:
         return json_integer(ctx->id);
     case SM_FILL_NOW: {
+        if (ctx->no_now)
+            return json_null();
         size_t n = clock_format(ctx->now_us, buf);
         return json_stringn(buf, n);
     }
-    case SM_FILL_CALLER:
-        return ctx->caller ? json_deep_copy(ctx->caller) : json_null();
+    case SM_FILL_CALLER: {
+        const json_t *c = ctx->caller;
+        if (c && f->fill_arg)
+            c = json_object_get(c, f->fill_arg);
+        return c ? json_deep_copy(c) : json_null();
+    }
+    case SM_FILL_USER:
+        return user_fill(f, input, ctx);
+    case SM_FILL_CHILDREN: /* live: filled in at read time */
+        return json_array();
+    case SM_FILL_SEGMENTS: /* derived after the other fields */
+    case SM_FILL_COPY:
+        return json_null();
     case SM_FILL_UUID:
         return fresh_uuid();
     case SM_FILL_TOKEN:
@@ -130,21 +157,70 @@ json_t *render_create(const sm_api *api, int model, const json_t *input,
         const sm_field *f = &m->fields[i];
         if (f->flags & SM_F_WRITEONLY)
             continue;
-        json_t *v = ctx ? fill(f, ctx) : NULL;
-        if (!v) {
-            const json_t *in = input ? json_object_get(input, f->name) : NULL;
-            if (in)
-                v = nested(api, f, json_deep_copy(in));
-        }
+        json_t *v = NULL;
+        const json_t *in = input ? json_object_get(input, f->name) : NULL;
+        if (ctx && ctx->input_first && in)
+            v = nested(api, f, json_deep_copy(in));
+        if (!v && ctx)
+            v = fill(f, ctx, input);
+        if (!v && in)
+            v = nested(api, f, json_deep_copy(in));
         if (!v)
             v = nested(api, f, parse_default(f));
         json_object_set_new(out, f->name, v ? v : json_null());
     }
+    if (ctx)
+        render_derive(api, model, out, input);
     return out;
+}
+
+int64_t render_segments(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    int64_t n = 1;
+    for (; *s; s++) {
+        if (*s == '\\' && s[1] == '/')
+            s++;
+        else if (*s == '/')
+            n++;
+    }
+    return n;
+}
+
+void render_derive(const sm_api *api, int model, json_t *rec,
+                   const json_t *input)
+{
+    if (model < 0 || model >= api->nmodels || !json_is_object(rec))
+        return;
+    const sm_model *m = &api->models[model];
+    for (uint16_t i = 0; i < m->nfields; i++) {
+        const sm_field *f = &m->fields[i];
+        if ((f->fill != SM_FILL_SEGMENTS && f->fill != SM_FILL_COPY) ||
+            !f->fill_arg || (f->flags & SM_F_WRITEONLY))
+            continue;
+        const json_t *src = json_object_get(rec, f->fill_arg);
+        if (!src && input)
+            src = json_object_get(input, f->fill_arg);
+        json_t *v;
+        if (f->fill == SM_FILL_COPY)
+            v = src ? json_deep_copy(src) : json_null();
+        else
+            v = json_is_string(src)
+                    ? json_integer(render_segments(json_string_value(src)))
+                    : json_null();
+        json_object_set_new(rec, f->name, v);
+    }
 }
 
 json_t *render_update(const sm_api *api, int model, const json_t *stored,
                       const json_t *input)
+{
+    return render_update_ctx(api, model, stored, input, NULL);
+}
+
+json_t *render_update_ctx(const sm_api *api, int model, const json_t *stored,
+                          const json_t *input, const sm_render_ctx *ctx)
 {
     json_t *out = json_object();
     if (model < 0 || model >= api->nmodels)
@@ -158,12 +234,16 @@ json_t *render_update(const sm_api *api, int model, const json_t *stored,
         json_t *v = NULL;
         if (in && !(f->flags & SM_F_READONLY))
             v = nested(api, f, json_deep_copy(in));
+        if (!v && f->fill == SM_FILL_USER && f->fill_arg && input &&
+            json_object_get(input, f->fill_arg))
+            v = user_fill(f, input, ctx);
         if (!v) {
             const json_t *old = stored ? json_object_get(stored, f->name) : NULL;
             v = old ? json_deep_copy(old) : nested(api, f, parse_default(f));
         }
         json_object_set_new(out, f->name, v ? v : json_null());
     }
+    render_derive(api, model, out, input);
     return out;
 }
 

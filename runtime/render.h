@@ -1,6 +1,7 @@
 /*
  * render.h — builds the representations the store keeps and the API returns:
  * every non-writeonly field of a model in declared order.
+ * (Owned by the RT-CORE helper.)
  *
  *   create:  server fill (auto id, now, caller, uuid, token, path param)
  *            -> validated client value -> the field's default -> null
@@ -26,6 +27,12 @@ typedef struct sm_render_ctx {
     int64_t now_us;        /* SM_FILL_NOW (clock.h microseconds)         */
     const json_t *caller;  /* SM_FILL_CALLER; NULL renders null          */
     const json_t *params;  /* SM_FILL_PARAM: object name -> value        */
+    /* v2 */
+    int no_now;            /* SM_FILL_NOW renders null (unsaved singleton)*/
+    int input_first;       /* input beats server fills (fixtures)        */
+    /* SM_FILL_USER: the known user whose uuid is uuid (borrowed), or NULL */
+    const json_t *(*user_by_uuid)(void *arg, const char *uuid);
+    void *user_arg;
 } sm_render_ctx;
 
 /* ctx NULL: no server fills (fields fall through to input/default/null). */
@@ -33,6 +40,16 @@ json_t *render_create(const sm_api *api, int model, const json_t *input,
                       const sm_render_ctx *ctx);
 json_t *render_update(const sm_api *api, int model, const json_t *stored,
                       const json_t *input);
+/* Same, with ctx for SM_FILL_USER when input carries the source field. */
+json_t *render_update_ctx(const sm_api *api, int model, const json_t *stored,
+                          const json_t *input, const sm_render_ctx *ctx);
+/* Recomputes the derived fields of rec in place: SM_FILL_SEGMENTS and
+ * SM_FILL_COPY from rec's (else input's) source field. */
+void render_derive(const sm_api *api, int model, json_t *rec,
+                   const json_t *input);
+/* Number of '/'-separated segments of s ("a/b/c" -> 3, "\/" does not
+ * split, "" -> 0). */
+int64_t render_segments(const char *s);
 json_t *render_project(const sm_api *api, int list_model, const json_t *full);
 
 /* Random bytes from the OS (never fails: falls back to a weak source). */

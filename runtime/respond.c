@@ -5,6 +5,7 @@
 #include "respond.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 
 #include "jsonio.h"
 
@@ -22,11 +23,21 @@ void reply_init(sm_reply *r)
     r->status = 500;
     r->body = (strbuf)STRBUF_INIT;
     r->allow = NULL;
+    r->content_type = NULL;
+    r->op_id = NULL;
 }
 
 void reply_free(sm_reply *r)
 {
     strbuf_free(&r->body);
+    free(r->content_type);
+    r->content_type = NULL;
+}
+
+void reply_content_type(sm_reply *r, const char *ct)
+{
+    free(r->content_type);
+    r->content_type = ct ? sm_xstrdup(ct) : NULL;
 }
 
 int respond_status(sm_err e)
@@ -60,6 +71,7 @@ void respond_errorf(sm_reply *r, sm_err e, const char *fmt, ...)
 
 void respond_json(sm_reply *r, int status, const json_t *v)
 {
+    reply_content_type(r, NULL);
     strbuf_truncate(&r->body, 0);
     r->status = status;
     jsonio_dump(&r->body, v);
@@ -67,6 +79,7 @@ void respond_json(sm_reply *r, int status, const json_t *v)
 
 void respond_bytes(sm_reply *r, int status, const char *json, size_t len)
 {
+    reply_content_type(r, NULL);
     strbuf_truncate(&r->body, 0);
     r->status = status;
     strbuf_add(&r->body, json, len);
@@ -74,6 +87,7 @@ void respond_bytes(sm_reply *r, int status, const char *json, size_t len)
 
 void respond_empty(sm_reply *r, int status)
 {
+    reply_content_type(r, NULL);
     strbuf_truncate(&r->body, 0);
     r->status = status;
 }

@@ -6,7 +6,8 @@
  * Every refusal goes through respond_error() with a row of errors.def, so the
  * envelope {"type","code","detail","attr"} is written in one place.
  *
- * Ownership: an sm_reply owns its body bytes (reply_free releases them);
+ * Ownership (RT-CORE helper): an sm_reply owns its body bytes and
+ * content type (reply_free releases them);
  * allow is borrowed (the router owns it for the server's lifetime).
  */
 #ifndef SM_RESPOND_H
@@ -28,7 +29,14 @@ typedef struct sm_reply {
     int status;
     strbuf body;       /* empty: no body, no Content-Type               */
     const char *allow; /* Allow header, NULL when the path is unknown   */
+    /* v2 */
+    char *content_type;/* owned; NULL: "application/json" when a body   */
+                       /* is set, none otherwise; set: always sent     */
+    const char *op_id; /* the routed operation's id (journal), or NULL  */
 } sm_reply;
+
+/* Sets the Content-Type (copied), also for an empty body. */
+void reply_content_type(sm_reply *r, const char *ct);
 
 void reply_init(sm_reply *r);
 void reply_free(sm_reply *r);

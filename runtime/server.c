@@ -1,7 +1,7 @@
 /*
  * server.c — evhttp set-up, the generic callback and the request pipeline
  * (see server.h).  Every refusal is one respond_error() call; the callback
- * ends in exactly one evhttp_send_reply().
+ * ends in exactly one evhttp_send_reply().  Owned by the RT-CORE helper.
  */
 #include "server.h"
 
@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "journal.h"
 #include "jsonio.h"
 #include "pytext.h"
 #include "validate.h"
@@ -37,10 +38,29 @@ static int is_write(int method)
            method == SM_DELETE;
 }
 
-static int is_item_op(int kind)
+/* 1 when the media type ct (parameters ignored, case-insensitive) is one of
+ * the space-separated types in list. */
+static int media_listed(const char *list, const char *ct)
 {
-    return kind == SM_OP_RETRIEVE || kind == SM_OP_UPDATE ||
-           kind == SM_OP_DESTROY || kind == SM_OP_REFUSE;
+    if (!ct || !list)
+        return 0;
+    const char *end = strchr(ct, ';');
+    size_t len = end ? (size_t)(end - ct) : strlen(ct);
+    while (len && (*ct == ' ' || *ct == '\t')) {
+        ct++;
+        len--;
+    }
+    while (len && (ct[len - 1] == ' ' || ct[len - 1] == '\t'))
+        len--;
+    for (const char *p = list; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, " ");
+        if (n && n == len && strncasecmp(p, ct, n) == 0)
+            return 1;
+        p += n;
+    }
+    return 0;
 }
 
 /* DRF's media_type_matches("application/json", Content-Type): parameters
@@ -102,26 +122,33 @@ static int resolve_params(const sm_app *app, const sm_route_match *m,
         }
         if (i == 0 && app->prefix_params > 0)
             call->project = json_is_integer(val) ? json_integer_value(val) : 0;
-        if (i + 1 == m->nparams && i >= app->prefix_params &&
-            is_item_op(call->op->kind) && json_is_integer(val)) {
-            call->has_id = 1;
-            call->id = (uint64_t)json_integer_value(val);
-        }
         json_object_set_new(call->params, rp->name, val);
+        /* the last parameter of an item operation names the record */
+        if (i + 1 == m->nparams && i >= app->prefix_params && call->res &&
+            !(call->res->rflags & SM_R_SINGLETON) &&
+            handlers_is_item(app, call->op))
+            call->keyval = val;
     }
     return 0;
 }
 
-/* Step 6: the JSON body of a create/update (NULL after a refusal). */
-static json_t *read_body(const sm_request *rq, sm_reply *rep)
+/* Step 6: the JSON body of a create/update/action (NULL after a refusal).
+ * A body of one of op->media's types is not parsed: an empty object. */
+static json_t *read_body(const sm_op *op, const sm_request *rq, sm_reply *rep,
+                         int *unparsed)
 {
+    *unparsed = 0;
     if (rq->body_len > SM_BODY_LIMIT) {
         respond_error(rep, SM_ERR_REQUEST_TOO_LARGE, NULL, NULL, NULL);
         return NULL;
     }
     if (rq->body_len == 0 || !rq->body)
         return json_object(); /* DRF: no body is an empty dict */
-    if (!is_json_media(rq->content_type)) {
+    if (op->media && media_listed(op->media, rq->content_type)) {
+        *unparsed = 1; /* the input is only what the sets write */
+        return json_object();
+    }
+    if (op->media || !is_json_media(rq->content_type)) {
         respond_errorf(rep, SM_ERR_UNSUPPORTED_MEDIA_TYPE,
                        "Unsupported media type \"%s\" in request.",
                        rq->content_type ? rq->content_type : "");
@@ -164,6 +191,7 @@ void server_pipeline(const sm_app *app, const sm_request *rq, sm_reply *rep)
 
     memset(&call, 0, sizeof call);
     call.params = json_object();
+    query_parse(&call.q, rq->query);
     call.host = rq->host ? rq->host : app->self_host;
     call.path = rq->path;
     call.query = rq->query;
@@ -181,6 +209,8 @@ void server_pipeline(const sm_app *app, const sm_request *rq, sm_reply *rep)
     } else {
         opi = router_op(&m, rq->method == SM_M_HEAD ? SM_GET : rq->method);
     }
+    if (opi >= 0 && rq->method != SM_M_OPTIONS)
+        rep->op_id = api->ops[opi].id; /* the journal's "op" */
     /* 3. authenticate */
     auth_source src;
     cred = auth_credential(rq->authorization, rq->query, &src);
@@ -209,6 +239,7 @@ void server_pipeline(const sm_app *app, const sm_request *rq, sm_reply *rep)
     call.res = call.op->resource >= 0 && call.op->resource < api->nresources
                    ? &api->resources[call.op->resource]
                    : NULL;
+    call.ri = call.op->resource;
 
     /* 4. scope */
     switch (auth_decide(api, call.key, call.op, is_write(rq->method), &scope)) {
@@ -232,24 +263,38 @@ void server_pipeline(const sm_app *app, const sm_request *rq, sm_reply *rep)
         options_reply(app, &m, rep);
         goto out;
     }
+    /* 5b. the parent chain and the record of an item operation */
+    if (handlers_locate(app, &call, rep) < 0)
+        goto out;
 
-    if (call.op->kind == SM_OP_CREATE || call.op->kind == SM_OP_UPDATE) {
+    int kind = call.op->kind;
+    if (kind == SM_OP_CREATE || kind == SM_OP_UPDATE ||
+        (kind == SM_OP_ACTION && call.op->method != SM_GET)) {
         /* 6. body */
-        if (!(body = read_body(rq, rep)))
+        int unparsed;
+        if (!(body = read_body(call.op, rq, rep, &unparsed)))
             goto out;
+        call.raw_body = body;
         /* 7. validate */
         int model = call.op->request_model >= 0
                         ? call.op->request_model
-                        : (call.res ? call.res->model : -1);
+                        : (call.res && kind != SM_OP_ACTION ? call.res->model
+                                                            : -1);
         unsigned flags = call.op->method == SM_PATCH ? VALIDATE_PARTIAL : 0;
         sm_verror ve;
-        if (validate_body(api, model, body, flags, &call.input, &ve) < 0) {
+        if (unparsed)
+            call.input = json_object();
+        else if (model >= 0 &&
+                 validate_body(api, model, body, flags, &call.input, &ve) < 0) {
             respond_error(rep, SM_ERR_INVALID_INPUT, ve.detail, ve.code,
                           ve.attr);
             validate_error_clear(&ve);
             goto out;
         }
     }
+    /* 7b. the operation's checks */
+    if (handlers_checks(app, &call, rep) < 0)
+        goto out;
 
     /* 8. the operation */
     handlers_run(app, &call, rep);
@@ -263,6 +308,7 @@ out:
     json_decref(body);
     json_decref(call.input);
     json_decref(call.params);
+    handlers_call_free(&call);
 }
 
 /* ---- evhttp ----------------------------------------------------------- */
@@ -324,15 +370,22 @@ static void server_cb(struct evhttp_request *req, void *arg)
     struct evbuffer *ob = NULL;
     if (rep.allow)
         evhttp_add_header(out, "Allow", rep.allow);
+    const char *ctype = rep.content_type ? rep.content_type
+                        : rep.body.len   ? "application/json"
+                                         : NULL;
+    if (s->app->journal)
+        journal_record(s->app->journal, rep.op_id, rq.method_name, rq.path,
+                       rq.query, rep.status, ctype, rep.body.p,
+                       rq.method == SM_M_HEAD ? 0 : rep.body.len);
+    if (ctype)
+        evhttp_add_header(out, "Content-Type", ctype);
     if (rep.body.len && rq.method == SM_M_HEAD) {
         /* evhttp would send a body after a HEAD answer: send the headers a
          * GET would carry, and no body. */
         char cl[32];
         snprintf(cl, sizeof cl, "%zu", rep.body.len);
-        evhttp_add_header(out, "Content-Type", "application/json");
         evhttp_add_header(out, "Content-Length", cl);
     } else if (rep.body.len) {
-        evhttp_add_header(out, "Content-Type", "application/json");
         ob = evbuffer_new();
         size_t len = rep.body.len;
         char *p = strbuf_steal(&rep.body);

@@ -7,16 +7,24 @@
  *   2 Allow      every answer on a known path carries the path's methods
  *   3 auth       Bearer header or personal_api_key query -> key (401)
  *   4 scope      the key's scopes against the operation (403)
- *   5 params     path parameters parse as their kind, alias resolved (404)
- *   6 body       size (413), media type (415), JSON (400 parse_error)
- *   7 validate   the operation's request model (400, first failing field)
+ *   5 params     path parameters parse as their kind, alias resolved (404);
+ *                then the parent chain and an item operation's record
+ *                (handlers_locate: 404 parent_notfound / notfound)
+ *   6 body       size (413), media type (415; op->media types unparsed),
+ *                JSON (400 parse_error)
+ *   7 validate   the operation's request model (400, first failing field),
+ *                then the operation's checks (handlers_checks)
  *   8 handler    the store operation and the success answer
+ *
+ * The callback also writes the journal line (app->journal) and the
+ * reply's Content-Type (sm_reply.content_type, else application/json for
+ * a body, none for an empty one; HEAD gets the headers without the body).
  *
  * server_pipeline() is independent of evhttp (tests call it directly); the
  * evhttp callback converts the request, runs the pipeline and ends in exactly
  * one evhttp_send_reply().
  *
- * Ownership: the server borrows the app (which must outlive it) and owns the
+ * Ownership (RT-CORE helper): the server borrows the app (which must outlive it) and owns the
  * evhttp object and its listening socket; server_free() closes them.
  */
 #ifndef SM_SERVER_H

@@ -19,13 +19,20 @@
  * Bump SM_API_ABI_VERSION whenever a struct below changes shape; generated
  * files record the version they were written for and refuse to compile
  * against another (see SM_API_CHECK_ABI).
+ *
+ * ABI 2 rule: every member added in version 2 sits after the version-1
+ * members of its struct and is zero (0 / NULL) when unused, so a row that
+ * leaves it out means "not used".  References added in v2 are therefore
+ * names (field or resource names, resolved by the runtime once at start-up)
+ * rather than -1-terminated indices.  The generator writes designated
+ * initializers and leaves zero members out.
  */
 #ifndef SM_API_H
 #define SM_API_H
 
 #include <stdint.h>
 
-#define SM_API_ABI_VERSION 1
+#define SM_API_ABI_VERSION 2
 
 /* Placed by the generator at the top of every generated .c file. */
 #define SM_API_CHECK_ABI(v)                                                    \
@@ -72,7 +79,16 @@ typedef enum sm_fill {
     SM_FILL_CALLER,   /* the calling key's user object                      */
     SM_FILL_UUID,     /* a fresh UUID                                       */
     SM_FILL_TOKEN,    /* a fresh URL-safe random token                      */
-    SM_FILL_PARAM     /* the value of path parameter fill_arg               */
+    SM_FILL_PARAM,    /* the value of path parameter fill_arg               */
+    /* v2 */
+    SM_FILL_SEGMENTS, /* int: '/'-separated segments of field fill_arg      */
+                      /* ("a/b/c" -> 3; "\\/" does not split), on create  */
+                      /* and update                                         */
+    SM_FILL_COPY,     /* the value of field fill_arg, on create and update  */
+    SM_FILL_CHILDREN, /* live, never stored: the visible list items of      */
+                      /* resource fill_arg whose parent is this record      */
+    SM_FILL_USER      /* the known user (keys file) whose uuid is the input */
+                      /* field fill_arg; no such user: null                 */
 } sm_fill;
 
 typedef struct sm_field {
@@ -82,7 +98,10 @@ typedef struct sm_field {
     uint16_t flags;       /* sm_field_flag bits                             */
     int16_t ref;          /* enum/model index for type (or item_type), -1   */
     uint8_t fill;         /* sm_fill                                        */
-    const char *fill_arg; /* SM_FILL_PARAM: the path parameter's name       */
+    const char *fill_arg; /* SM_FILL_PARAM: the path parameter's name;      */
+                          /* CALLER: a member of the caller object (NULL:  */
+                          /* the whole object); SEGMENTS, COPY, USER: a    */
+                          /* field name; CHILDREN: a resource name         */
     const char *default_json; /* JSON text of the default, NULL if none     */
     int64_t maxlen;       /* valid with SM_F_MAXLEN                         */
     int64_t min, max;     /* valid with SM_F_MIN / SM_F_MAX                 */
@@ -122,7 +141,24 @@ typedef struct sm_param {
 
 enum sm_hide {
     SM_HIDE_LIST     = 1u << 0, /* soft-deleted rows left out of lists      */
-    SM_HIDE_RETRIEVE = 1u << 1  /* soft-deleted rows answer 404 on retrieve */
+    SM_HIDE_RETRIEVE = 1u << 1, /* soft-deleted rows answer 404 on retrieve,*/
+                                /* actions, streams, content, destroy       */
+    SM_HIDE_UPDATE   = 1u << 2  /* v2: and on update, except an update that */
+                                /* sets the field false (a restore)         */
+};
+
+enum sm_resource_flag {        /* v2 */
+    SM_R_SINGLETON    = 1u << 0, /* at most one record per parent; its ops */
+                                 /* have no key parameter.  retrieve of an */
+                                 /* unsaved one renders it without storing */
+                                 /* (fills run, except `now`: null), so a  */
+                                 /* token fill differs on every read;      */
+                                 /* update and an action with sets save it */
+    SM_R_PARENT_BUILD = 1u << 1, /* a missing parent is built on first use */
+                                 /* (a record with only its key), not 404  */
+    SM_R_BUILD        = 1u << 2, /* destroy of a missing key succeeds and  */
+                                 /* leaves a soft-deleted tombstone        */
+    SM_R_STATIC       = 1u << 3  /* read-only rows from rows_json; no store*/
 };
 
 typedef struct sm_resource {
@@ -133,6 +169,30 @@ typedef struct sm_resource {
     int16_t soft_delete;     /* index into model's fields, -1 = none        */
     uint8_t hides;           /* sm_hide bits for soft_delete                */
     const char *scope;       /* scope object, NULL if none                  */
+
+    /* v2 — zero when unused */
+    const char *key;         /* field whose value names a record in a path; */
+                             /* NULL: the id field.  May be a writeonly     */
+                             /* input field: the store keeps the key text   */
+    const char *notfound;    /* 404 detail for a missing record, NULL:      */
+                             /* "Not found."                                */
+    const char *parent;      /* resource name of the parent, NULL: none     */
+    const char *parent_param;/* path parameter holding the parent's key;    */
+                             /* NULL when the parent is a singleton (it is  */
+                             /* found through its own parent's parameter)   */
+    const char *parent_notfound; /* 404 detail for a missing parent         */
+    uint8_t rflags;          /* sm_resource_flag bits                       */
+    const char *owner;       /* field holding a user object: only the user  */
+                             /* with that "id" sees the record, else 404    */
+    const char *order;       /* list order: space-separated field names,    */
+                             /* "-name" descending, "~name" case-insensitive*/
+                             /* ("-pinned ~name"); ties and NULL: creation  */
+                             /* order (descending if the first key is)      */
+    const char *rows_json;   /* SM_R_STATIC: JSON array of full records     */
+    const char *ancestors;   /* create: field with a '/'-path whose missing */
+                             /* ancestors are created as records too        */
+    const char *ancestor_json; /* JSON object of field values those         */
+                             /* ancestor records get (e.g. type "folder")  */
 } sm_resource;
 
 /* ---- operations -------------------------------------------------------- */
@@ -146,8 +206,17 @@ typedef enum sm_op_kind {
     SM_OP_CREATE,   /* POST collection                                      */
     SM_OP_RETRIEVE, /* GET one                                              */
     SM_OP_UPDATE,   /* PATCH (partial) or PUT one                           */
-    SM_OP_DESTROY,  /* DELETE one, hard, status (204)                       */
-    SM_OP_REFUSE    /* DELETE one refused: status (405), empty body         */
+    SM_OP_DESTROY,  /* DELETE one, status (204); soft when the resource has */
+                    /* soft_delete (sets it), else the record is removed    */
+    SM_OP_REFUSE,   /* DELETE one refused: status (405), empty body         */
+    /* v2 */
+    SM_OP_ACTION,   /* a custom route on one record (path ends after the    */
+                    /* key parameter + a literal), on the collection, or on */
+                    /* a singleton: checks, then sets (persisted), then the */
+                    /* answer: canned returns_json, else the record         */
+    SM_OP_STREAM,   /* GET one record as Server-Sent Events (see stream_*)  */
+    SM_OP_CONTENT   /* GET one record's content: empty body whose           */
+                    /* Content-Type is the value of field content_type      */
 } sm_op_kind;
 
 typedef enum sm_scope_mode {
@@ -158,8 +227,117 @@ typedef enum sm_scope_mode {
 
 enum sm_op_flag {
     SM_OPF_PAGINATED  = 1u << 0, /* list: limit/offset envelope             */
-    SM_OPF_EMPTY_BODY = 1u << 1  /* success answers with no body            */
+    SM_OPF_EMPTY_BODY = 1u << 1, /* success answers with no body            */
+    /* v2 */
+    SM_OPF_UPSERT     = 1u << 2, /* create: a record with the same key is   */
+                                 /* replaced (keeps its id), not a new one  */
+    SM_OPF_ITEM       = 1u << 3  /* action: on one record (path has a key)  */
 };
+
+/* v2: the list envelope (SM_OPF_PAGINATED still selects PAGINATED). */
+typedef enum sm_envelope {
+    SM_ENV_ARRAY = 0,   /* [items]                                          */
+    SM_ENV_PAGINATED,   /* {"count","next","previous","results"}            */
+    SM_ENV_COUNTED,     /* {"count","results"}, every match, no paging      */
+    SM_ENV_RESULTS      /* {"results"} + the members of extra_json          */
+} sm_envelope;
+
+/* v2: a list filter taken from the query string. */
+typedef enum sm_match {
+    SM_MATCH_EQ = 1,  /* field's value as text == the parameter (ints in    */
+                      /* decimal, bools "true"/"false" also "1"/"0", case-  */
+                      /* insensitive for bools)                             */
+    SM_MATCH_ICONTAINS, /* case-insensitive substring of one of the fields  */
+    SM_MATCH_WORDS,   /* every space-separated word is a case-insensitive   */
+                      /* substring of one of the fields                     */
+    SM_MATCH_TOKENS   /* search syntax: tokens split on spaces, "double     */
+                      /* quotes" keep words together, a leading '-' or '!'  */
+                      /* negates, "NAME:value" matches field NAME of the    */
+                      /* model (case-insensitive substring; a value ending  */
+                      /* in '/' is a prefix match), a plain token matches   */
+                      /* any of the fields; all tokens ANDed                */
+} sm_match;
+
+enum sm_filter_flag {
+    SM_FILTER_REQUIRED = 1u << 0, /* absent or empty: 400 validation_error, */
+                                  /* attr null, detail = message            */
+    SM_FILTER_EXCLUDE  = 1u << 1  /* absent: records whose first field      */
+                                  /* equals exclude_json are left out       */
+};
+
+typedef struct sm_filter {
+    const char *query;          /* query parameter name                     */
+    uint8_t match;              /* sm_match                                 */
+    uint8_t flags;              /* sm_filter_flag bits                      */
+    uint16_t nfields;
+    const char *const *fields;  /* field names of the stored record         */
+    const char *message;        /* SM_FILTER_REQUIRED detail                */
+    const char *exclude_json;   /* SM_FILTER_EXCLUDE value (JSON text)      */
+} sm_filter;
+
+/* v2: a precondition; it answers when its test is FALSE. */
+typedef enum sm_check_source {
+    SM_SRC_BODY = 1,  /* the validated request body (dotted path "a.b")     */
+    SM_SRC_QUERY,     /* a query parameter (raw text)                       */
+    SM_SRC_PARENT,    /* the parent record                                  */
+    SM_SRC_RECORD,    /* the target record (item operations)                */
+    SM_SRC_NEW        /* the record about to be written (create/update)     */
+} sm_check_source;
+
+typedef enum sm_check_test {
+    SM_TEST_PRESENT = 1, /* present, not null, not ""                       */
+    SM_TEST_EQ,          /* JSON-equal to value_json (absent passes NE only)*/
+    SM_TEST_NE,
+    SM_TEST_IN,          /* one of the JSON array value_json (absent passes)*/
+    SM_TEST_MINLEN,      /* a string of at least n characters (absent passes)*/
+    SM_TEST_UNIQUE,      /* SM_SRC_NEW: no other visible record in the same */
+                         /* project and parent has equal values of all the  */
+                         /* space-separated fields in name                  */
+    SM_TEST_EXISTS,      /* null/absent, or the key of a visible record of  */
+                         /* resource value_json (a resource name, unquoted) */
+                         /* in this project                                 */
+    SM_TEST_USER         /* null/absent, or the uuid of a known user        */
+} sm_check_test;
+
+/* How a refusal that is not a DRF envelope is written. */
+typedef enum sm_style {
+    SM_STYLE_DRF = 0, /* {"type","code","detail","attr"}; type from status  */
+    SM_STYLE_ERROR,   /* {"error": message}                                 */
+    SM_STYLE_DETAIL,  /* {"detail": message}                                */
+    SM_STYLE_EMPTY    /* no body                                            */
+} sm_style;
+
+typedef struct sm_check {
+    uint8_t source;          /* sm_check_source                             */
+    uint8_t test;            /* sm_check_test                               */
+    uint8_t style;           /* sm_style of the answer                      */
+    uint16_t status;         /* 4xx                                         */
+    const char *name;        /* field / parameter / dotted path             */
+    const char *value_json;  /* EQ/NE: JSON; IN: JSON array; EXISTS: name  */
+    int64_t n;               /* MINLEN                                      */
+    const char *message;     /* "{name}" in it becomes the checked value    */
+    const char *code;        /* DRF code, NULL: "invalid_input" (400) or    */
+                             /* the status' usual code                      */
+    const char *attr;        /* DRF attr, NULL: null                        */
+} sm_check;
+
+/* v2: a value an operation writes into a field. */
+typedef enum sm_set_from {
+    SM_SET_LITERAL = 1, /* JSON text in arg                                 */
+    SM_SET_NOW,         /* the server clock                                 */
+    SM_SET_TOKEN,       /* a fresh URL-safe token                           */
+    SM_SET_UUID,        /* a fresh UUID                                     */
+    SM_SET_BODY,        /* the request body at dotted path arg; absent:     */
+                        /* the field is left as it is                       */
+    SM_SET_BODY_WRAP,   /* the same, wrapped in a one-element array         */
+    SM_SET_QUERY        /* query parameter arg as a string; absent: left    */
+} sm_set_from;
+
+typedef struct sm_set {
+    const char *field;       /* field of the resource model                 */
+    uint8_t from;            /* sm_set_from                                 */
+    const char *arg;
+} sm_set;
 
 typedef struct sm_op {
     const char *id;          /* operation id, unique, e.g. "things_list"   */
@@ -175,6 +353,29 @@ typedef struct sm_op {
     int16_t response_model;  /* body model, -1 = none                      */
     uint8_t nstatuses;       /* every documented status, success first     */
     const uint16_t *statuses;
+
+    /* v2 — zero when unused */
+    uint8_t envelope;        /* sm_envelope (list)                         */
+    const char *extra_json;  /* SM_ENV_RESULTS: object merged after results*/
+    uint16_t nfilters;
+    const sm_filter *filters;
+    uint16_t nchecks;        /* run in order after validation              */
+    const sm_check *checks;
+    uint16_t nsets;          /* create: after fills and input; action:     */
+    const sm_set *sets;      /* on the record                              */
+    const char *returns_json;/* canned success body (action, create)       */
+    const char *media;       /* accepted request media types, space-       */
+                             /* separated; NULL: JSON.  A non-JSON body is */
+                             /* not parsed (the input is the sets only)    */
+    const char *stream_field;/* STREAM: array field streamed one by one    */
+    const char *stream_key;  /* STREAM: member holding the record in the   */
+                             /* metadata event ("board")                   */
+    const char *stream_item; /* STREAM: member holding one item ("tile")   */
+    uint8_t stream_head;     /* STREAM: items kept in the metadata record  */
+    const char *content_type;/* CONTENT: field holding the media type      */
+    const char *move_field;  /* action: array field an item moves out of   */
+    const char *move_item;   /* body path of the item's id ("tile.id")     */
+    const char *move_to;     /* body path of the target record's key       */
 } sm_op;
 
 /* ---- the API ----------------------------------------------------------- */

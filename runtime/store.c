@@ -11,7 +11,7 @@
 
 struct sm_store {
     MDB_env *env;
-    MDB_dbi records, meta;
+    MDB_dbi records, meta, keys;
 };
 
 struct sm_txn {
@@ -20,7 +20,8 @@ struct sm_txn {
 };
 
 #define REC_HEADER 16
-#define KEY_LEN 18
+#define KEY_LEN 26  /* ns 2 + project 8 + parent 8 + seq 8 */
+#define PREFIX_LEN 18
 
 static int map_rc(int rc)
 {
@@ -84,11 +85,49 @@ static uint64_t get64(const unsigned char *p)
 }
 
 static void rec_key(unsigned char k[KEY_LEN], uint16_t ns, int64_t project,
-                    uint64_t id)
+                    uint64_t parent, uint64_t id)
 {
     be16(k, ns);
     be64(k + 2, (uint64_t)project ^ UINT64_C(0x8000000000000000));
-    be64(k + 10, id);
+    be64(k + 10, parent);
+    be64(k + 18, id);
+}
+
+/* The store's format number in meta: absent in a fresh environment (then
+ * written) and in a format-1 one (records present: refused). */
+static int check_format(MDB_txn *txn, sm_store *st, const char *dir,
+                        strbuf *err)
+{
+    MDB_val key = {6, "format"}, val;
+    int rc = mdb_get(txn, st->meta, &key, &val);
+    unsigned format = 0;
+    if (rc == 0 && val.mv_size == 4)
+        format = get32(val.mv_data);
+    else if (rc == 0)
+        format = 1;
+    else if (rc != MDB_NOTFOUND)
+        return rc;
+    if (rc == MDB_NOTFOUND) {
+        MDB_stat s1, s2;
+        if ((rc = mdb_stat(txn, st->records, &s1)) != 0 ||
+            (rc = mdb_stat(txn, st->meta, &s2)) != 0)
+            return rc;
+        if (s1.ms_entries || s2.ms_entries) {
+            format = 1;
+        } else {
+            unsigned char b[4];
+            be32(b, STORE_FORMAT);
+            MDB_val v = {4, b};
+            return mdb_put(txn, st->meta, &key, &v, 0);
+        }
+    }
+    if (format != STORE_FORMAT) {
+        strbuf_addf(err, "%s: store format %u; this build uses %d: remove the "
+                         "directory",
+                    dir, format, STORE_FORMAT);
+        return -1;
+    }
+    return 0;
 }
 
 /* mkdir -p */
@@ -132,8 +171,14 @@ int store_open(sm_store **out, const char *dir, size_t mapsize, int sync,
         goto fail_mdb;
     if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0 ||
         (rc = mdb_dbi_open(txn, "records", MDB_CREATE, &st->records)) != 0 ||
-        (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta)) != 0)
+        (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta)) != 0 ||
+        (rc = mdb_dbi_open(txn, "keys", MDB_CREATE, &st->keys)) != 0)
         goto fail_mdb;
+    if ((rc = check_format(txn, st, dir, err)) != 0) {
+        if (rc == -1)
+            goto fail;
+        goto fail_mdb;
+    }
     rc = mdb_txn_commit(txn);
     txn = NULL;
     if (rc != 0)
@@ -262,6 +307,41 @@ int store_next_id(sm_txn *t, uint16_t ns, int64_t project, uint64_t *id)
     return STORE_OK;
 }
 
+int store_seen_id(sm_txn *t, uint16_t ns, int64_t project, uint64_t id)
+{
+    unsigned char kb[3 + 10], vb[8];
+    memcpy(kb, "seq", 3);
+    be16(kb + 3, ns);
+    be64(kb + 5, (uint64_t)project ^ UINT64_C(0x8000000000000000));
+    MDB_val key = {sizeof kb, kb}, val;
+    uint64_t last = 0;
+    int rc = mdb_get(t->txn, t->st->meta, &key, &val);
+    if (rc == 0 && val.mv_size == 8)
+        last = get64(val.mv_data);
+    else if (rc != MDB_NOTFOUND)
+        return rc == 0 ? STORE_ERROR : map_rc(rc);
+    if (last >= id)
+        return STORE_OK;
+    be64(vb, id);
+    MDB_val nv = {8, vb};
+    return map_rc(mdb_put(t->txn, t->st->meta, &key, &nv, 0));
+}
+
+int store_any(sm_txn *t, uint16_t ns, int64_t project)
+{
+    MDB_cursor *cur;
+    unsigned char kb[KEY_LEN];
+    if (mdb_cursor_open(t->txn, t->st->records, &cur) != 0)
+        return 0;
+    rec_key(kb, ns, project, 0, 0);
+    MDB_val key = {KEY_LEN, kb}, val;
+    int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    int any = rc == 0 && key.mv_size == KEY_LEN &&
+              memcmp(key.mv_data, kb, 10) == 0;
+    mdb_cursor_close(cur);
+    return any;
+}
+
 /* Checks a record value; 0 with the parts, or STORE_ERROR when corrupt. */
 static int rec_parse(const MDB_val *v, unsigned *flags, const char **full,
                      size_t *full_len, const char **list, size_t *list_len)
@@ -280,11 +360,11 @@ static int rec_parse(const MDB_val *v, unsigned *flags, const char **full,
     return STORE_OK;
 }
 
-int store_get(sm_txn *t, uint16_t ns, int64_t project, uint64_t id,
-              store_rec *out)
+int store_get(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
+              uint64_t id, store_rec *out)
 {
     unsigned char kb[KEY_LEN];
-    rec_key(kb, ns, project, id);
+    rec_key(kb, ns, project, parent, id);
     MDB_val key = {KEY_LEN, kb}, val;
     memset(out, 0, sizeof *out);
     int rc = mdb_get(t->txn, t->st->records, &key, &val);
@@ -306,14 +386,14 @@ void store_rec_free(store_rec *rec)
     memset(rec, 0, sizeof *rec);
 }
 
-int store_put(sm_txn *t, uint16_t ns, int64_t project, uint64_t id,
-              unsigned flags, const char *full, size_t full_len,
+int store_put(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
+              uint64_t id, unsigned flags, const char *full, size_t full_len,
               const char *list, size_t list_len)
 {
     if (full_len > UINT32_MAX || list_len > UINT32_MAX - REC_HEADER - full_len)
         return STORE_ERROR;
     unsigned char kb[KEY_LEN];
-    rec_key(kb, ns, project, id);
+    rec_key(kb, ns, project, parent, id);
     MDB_val key = {KEY_LEN, kb};
     MDB_val val = {REC_HEADER + full_len + list_len, NULL};
     int rc = mdb_put(t->txn, t->st->records, &key, &val, MDB_RESERVE);
@@ -329,16 +409,17 @@ int store_put(sm_txn *t, uint16_t ns, int64_t project, uint64_t id,
     return STORE_OK;
 }
 
-int store_del(sm_txn *t, uint16_t ns, int64_t project, uint64_t id)
+int store_del(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
+              uint64_t id)
 {
     unsigned char kb[KEY_LEN];
-    rec_key(kb, ns, project, id);
+    rec_key(kb, ns, project, parent, id);
     MDB_val key = {KEY_LEN, kb};
     return map_rc(mdb_del(t->txn, t->st->records, &key, NULL));
 }
 
-int store_list(sm_txn *t, uint16_t ns, int64_t project, unsigned hide_flags,
-               int64_t offset, int64_t limit, store_visit_fn fn, void *arg,
+int store_list(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
+               unsigned hide_flags, int64_t offset, int64_t limit, store_visit_fn fn, void *arg,
                int64_t *count)
 {
     MDB_cursor *cur;
@@ -347,11 +428,11 @@ int store_list(sm_txn *t, uint16_t ns, int64_t project, unsigned hide_flags,
     int rc = mdb_cursor_open(t->txn, t->st->records, &cur);
     if (rc != 0)
         return map_rc(rc);
-    rec_key(kb, ns, project, 0);
+    rec_key(kb, ns, project, parent, 0);
     MDB_val key = {KEY_LEN, kb}, val;
     rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
     while (rc == 0) {
-        if (key.mv_size != KEY_LEN || memcmp(key.mv_data, kb, 10) != 0)
+        if (key.mv_size != KEY_LEN || memcmp(key.mv_data, kb, PREFIX_LEN) != 0)
             break;
         unsigned flags;
         const char *full, *list;
@@ -362,8 +443,8 @@ int store_list(sm_txn *t, uint16_t ns, int64_t project, unsigned hide_flags,
         }
         if (!(flags & hide_flags)) {
             if (fn && n >= offset && (limit < 0 || n - offset < limit)) {
-                if (fn(arg, get64((const unsigned char *)key.mv_data + 10),
-                       list, ll))
+                if (fn(arg, get64((const unsigned char *)key.mv_data + PREFIX_LEN),
+                       flags, full, fl, list, ll))
                     break;
             }
             n++;
@@ -376,4 +457,65 @@ int store_list(sm_txn *t, uint16_t ns, int64_t project, unsigned hide_flags,
     if (count)
         *count = n;
     return STORE_OK;
+}
+
+/* ---- the keys index ---------------------------------------------------- */
+
+static size_t index_key(strbuf *b, uint16_t ns, int64_t project,
+                        uint64_t parent, const char *key, size_t len)
+{
+    unsigned char k[PREFIX_LEN];
+    be16(k, ns);
+    be64(k + 2, (uint64_t)project ^ UINT64_C(0x8000000000000000));
+    be64(k + 10, parent);
+    strbuf_add(b, k, sizeof k);
+    strbuf_add(b, key, len);
+    return b->len;
+}
+
+int store_key_get(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
+                  const char *key, size_t len, uint64_t *id)
+{
+    strbuf b = STRBUF_INIT;
+    if (len > 400) /* LMDB's key limit (511) minus the prefix: no such key */
+        return STORE_NOTFOUND;
+    MDB_val k = {index_key(&b, ns, project, parent, key, len), NULL}, v;
+    k.mv_data = b.p;
+    int rc = mdb_get(t->txn, t->st->keys, &k, &v);
+    strbuf_free(&b);
+    if (rc != 0)
+        return map_rc(rc);
+    if (v.mv_size != 8)
+        return STORE_ERROR;
+    *id = get64(v.mv_data);
+    return STORE_OK;
+}
+
+int store_key_put(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
+                  const char *key, size_t len, uint64_t id)
+{
+    strbuf b = STRBUF_INIT;
+    if (len > 400)
+        return STORE_ERROR;
+    unsigned char vb[8];
+    be64(vb, id);
+    MDB_val k = {index_key(&b, ns, project, parent, key, len), NULL},
+            v = {8, vb};
+    k.mv_data = b.p;
+    int rc = mdb_put(t->txn, t->st->keys, &k, &v, 0);
+    strbuf_free(&b);
+    return map_rc(rc);
+}
+
+int store_key_del(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
+                  const char *key, size_t len)
+{
+    strbuf b = STRBUF_INIT;
+    if (len > 400)
+        return STORE_NOTFOUND;
+    MDB_val k = {index_key(&b, ns, project, parent, key, len), NULL};
+    k.mv_data = b.p;
+    int rc = mdb_del(t->txn, t->st->keys, &k, NULL);
+    strbuf_free(&b);
+    return map_rc(rc);
 }

@@ -1,15 +1,21 @@
 /*
- * store.h — the only user of LMDB.  One environment per process, two named
- * databases:
+ * store.h — the only user of LMDB.  One environment per process, three
+ * named databases (store format 2, recorded in meta as "format"; a format-1
+ * directory is refused at open with "DIR: store format 1; this build uses
+ * 2: remove the directory"):
  *
- *   "records"  key (namespace u16, project i64, id u64), big-endian, the
- *              project's sign bit flipped, so a cursor walks one resource of
- *              one project in id order; value = 16-byte header
+ *   "records"  key (namespace u16, project i64, parent sequence u64,
+ *              sequence u64), big-endian, the project's sign bit flipped, so
+ *              a cursor walks one resource of one project under one parent
+ *              (0: top-level) in creation order; value = 16-byte header
  *              ("SMR1", flags, full length, list length) + the full JSON +
  *              the list-item JSON, so reads copy bytes and parse nothing
  *   "meta"     namespace ids by resource name (stable across spec changes)
  *              and the last id per (namespace, project): ids start at 1 and
  *              are never reused
+ *   "keys"     (namespace, project, parent, key text) -> sequence, for
+ *              resources whose key is not their auto id (at most 400 bytes
+ *              of key text; longer keys name no record)
  *
  * Return convention: STORE_OK (0) or a negative STORE_* code.  LMDB's
  * MDB_NOTFOUND is an answer (STORE_NOTFOUND), MDB_MAP_FULL / MDB_TXN_FULL
@@ -40,6 +46,7 @@ enum {
 
 enum { STORE_F_DELETED = 1u << 0 }; /* record flags: soft-deleted */
 
+#define STORE_FORMAT 2
 #define STORE_DEFAULT_MAPSIZE ((size_t)1 << 30) /* 1 GiB, sparse */
 
 typedef struct sm_store sm_store;
@@ -69,25 +76,43 @@ void store_abort(sm_txn *txn); /* frees txn; NULL is fine */
 /* Advances and returns the id counter of (ns, project). */
 int store_next_id(sm_txn *txn, uint16_t ns, int64_t project, uint64_t *id);
 
-int store_get(sm_txn *txn, uint16_t ns, int64_t project, uint64_t id,
-              store_rec *out);
+/* Raises the id counter of (ns, project) to at least id (records loaded
+ * with their own ids). */
+int store_seen_id(sm_txn *txn, uint16_t ns, int64_t project, uint64_t id);
+/* 1 when (ns, project) holds any record under any parent, 0 when none. */
+int store_any(sm_txn *txn, uint16_t ns, int64_t project);
+
+int store_get(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
+              uint64_t id, store_rec *out);
 void store_rec_free(store_rec *rec);
 
-int store_put(sm_txn *txn, uint16_t ns, int64_t project, uint64_t id,
-              unsigned flags, const char *full, size_t full_len,
+int store_put(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
+              uint64_t id, unsigned flags, const char *full, size_t full_len,
               const char *list, size_t list_len);
-int store_del(sm_txn *txn, uint16_t ns, int64_t project, uint64_t id);
+int store_del(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
+              uint64_t id);
+
+/* The keys index: key text -> sequence under (ns, project, parent). */
+int store_key_get(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
+                  const char *key, size_t len, uint64_t *id);
+int store_key_put(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
+                  const char *key, size_t len, uint64_t id);
+int store_key_del(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
+                  const char *key, size_t len);
 
 /*
- * Walks (ns, project) in id order.  Records with any of hide_flags set are
- * skipped and not counted.  *count gets the number of visible records; the
- * visitor sees visible records offset .. offset+limit-1 (limit < 0: all),
- * with list bytes valid only during the call.  A visitor returning non-zero
+ * Walks (ns, project, parent) in id order.  Records with any of hide_flags
+ * set are skipped and not counted.  *count gets the number of visible
+ * records; the visitor sees visible records offset .. offset+limit-1
+ * (limit < 0: all), with their flags, full and list bytes valid only during
+ * the call.  A visitor returning non-zero
  * stops the walk early (count is then incomplete).
  */
-typedef int (*store_visit_fn)(void *arg, uint64_t id, const char *list,
-                              size_t len);
-int store_list(sm_txn *txn, uint16_t ns, int64_t project, unsigned hide_flags,
+typedef int (*store_visit_fn)(void *arg, uint64_t id, unsigned flags,
+                              const char *full, size_t full_len,
+                              const char *list, size_t len);
+int store_list(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
+               unsigned hide_flags,
                int64_t offset, int64_t limit, store_visit_fn fn, void *arg,
                int64_t *count);
 

@@ -192,6 +192,119 @@ static void test_missing_api(void **state)
     finish(&f);
 }
 
+
+/* v2: derived ids, statuses, models and flags of actions, streams,
+ * content, and the block form. */
+static const char v2src[] =
+    HEAD
+    "param k string\n"
+    "model M {\n  id int readonly auto\n  name string default \"\"\n"
+    "  items [object] default []\n  mime string default \"a/b\"\n"
+    "  tok string? default null\n}\n"
+    "model Body {\n  to int required\n}\n"
+    "resource ms {\n  model M\n  path \"/ms\"\n  scope zeta\n"
+    "  action POST \"/{id}/move_it/\" 200 body Body {\n"
+    "    check body to exists ms 404 detail \"Nope.\"\n"
+    "    check new name minlen 1 409 error \"Short.\"\n"
+    "  }\n"
+    "  action POST \"/bulk/\" 202 returns empty errors 429\n"
+    "  action POST \"/{id}/tok/\" 200 set tok token returns \"{\\\"ok\\\": 1}\"\n"
+    "  stream GET \"/{id}/items/\" 200 stream items m item 1\n"
+    "  content GET \"/{id}/raw/\" 200 content-type mime\n"
+    "  action POST \"/{id}/up/\" 200 media \"text/plain\"\n"
+    "}\n";
+
+static const ast_op *find_op(const spec *s, const char *id)
+{
+    for (size_t i = 0; i < s->nops; i++)
+        if (strcmp(s->ops[i]->op_id, id) == 0)
+            return s->ops[i];
+    fail_msg("no operation '%s'", id);
+    return NULL;
+}
+
+static void expect_statuses(const ast_op *o, const uint16_t *want, size_t n)
+{
+    assert_int_equal(o->nstatuses, n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(o->statuses[i], want[i]);
+}
+
+static void test_v2_derived(void **state)
+{
+    (void)state;
+    fixture f;
+    assert_int_equal(check(&f, v2src), 0);
+    const ast_op *o = find_op(&f.s, "ms_move_it");
+    static const uint16_t s1[] = { 200, 400, 401, 403, 404, 409, 415 };
+    expect_statuses(o, s1, 7);
+    assert_int_equal(o->flags, 8); /* SM_OPF_ITEM */
+    assert_string_equal(f.s.models[o->request_model].name, "Body");
+    assert_string_equal(f.s.models[o->response_model].name, "M");
+    assert_int_equal(o->nchecks, 2);
+    assert_string_equal(o->checks[0].value_json, "ms");
+
+    o = find_op(&f.s, "ms_bulk");
+    static const uint16_t s2[] = { 202, 401, 403, 404, 429 };
+    expect_statuses(o, s2, 5);
+    assert_int_equal(o->flags, 2); /* empty body, collection action */
+    assert_int_equal(o->request_model, -1);
+    assert_int_equal(o->response_model, -1);
+
+    o = find_op(&f.s, "ms_tok");
+    assert_string_equal(o->returns, "{\"ok\":1}"); /* compacted */
+    assert_int_equal(o->response_model, -1);
+    assert_int_equal(o->nsets, 1);
+
+    o = find_op(&f.s, "ms_items");
+    assert_int_equal(o->kind, OP_STREAM);
+    assert_int_equal(o->stream_head, 1);
+    static const uint16_t s3[] = { 200, 401, 403, 404 };
+    expect_statuses(o, s3, 4);
+
+    o = find_op(&f.s, "ms_raw");
+    assert_int_equal(o->kind, OP_CONTENT);
+    assert_int_equal(o->response_model, -1);
+
+    o = find_op(&f.s, "ms_up");
+    static const uint16_t s4[] = { 200, 400, 401, 403, 404, 415 };
+    expect_statuses(o, s4, 6); /* media: reads a body */
+    finish(&f);
+}
+
+static void test_v2_parent_param(void **state)
+{
+    (void)state;
+    fixture f;
+    size_t n = check(&f, HEAD
+        "param pid int\n"
+        "model M {\n  id int readonly auto\n}\n"
+        "resource ps {\n  model M\n  path \"/ps\"\n  scope zeta\n"
+        "  list GET \"/\" 200\n}\n"
+        "resource cs {\n  model M\n  path \"/cs\"\n  scope zeta\n"
+        "  parent ps param pid\n  list GET \"/\" 200\n}\n");
+    assert_int_equal(n, 1);
+    expect_msg(&f, 0, "c.spec:28:12: error: path '/p/{org}/cs/' lacks the "
+                      "parent parameter '{pid}' of resource 'cs'");
+    finish(&f);
+}
+
+static void test_v2_json_texts(void **state)
+{
+    (void)state;
+    fixture f;
+    size_t n = check(&f, HEAD
+        "model M {\n  id int readonly auto\n  n int default 0\n}\n"
+        "resource ms {\n  model M\n  path \"/ms\"\n  scope zeta\n"
+        "  list GET \"/\" 200 envelope results extra \"[]\"\n"
+        "  create POST \"/\" 201 set n json \"\\\"x\\\"\"\n}\n");
+    assert_int_equal(n, 2);
+    expect_msg(&f, 0, "c.spec:21:43: error: 'extra' must be a JSON object");
+    expect_msg(&f, 1, "c.spec:22:34: error: 'set' value for field 'n' must "
+                      "be an integer, not a string");
+    finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +314,9 @@ int main(void)
         cmocka_unit_test(test_enum_default_membership),
         cmocka_unit_test(test_checks_keep_going),
         cmocka_unit_test(test_missing_api),
+        cmocka_unit_test(test_v2_derived),
+        cmocka_unit_test(test_v2_parent_param),
+        cmocka_unit_test(test_v2_json_texts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -238,6 +238,129 @@ static void test_suggest(void **state)
     assert_null(suggest_word("banana", 6, words));
 }
 
+
+/* v2: resource statements, new fills and the operation block form. */
+static void test_v2_resource(void **state)
+{
+    (void)state;
+    fixture f;
+    assert_int_equal(parse(&f,
+        "model M {\n"
+        "  mail string readonly caller email\n"
+        "  who  U?     readonly caller\n"
+        "  uid  uuid   readonly caller uuid\n"
+        "  n    int    readonly segments path\n"
+        "}\n"
+        "resource cs {\n"
+        "  model M\n  path \"/cs\"\n  key code\n  notfound \"Gone.\"\n"
+        "  parent ps param pid notfound \"No parent.\" build\n"
+        "  singleton\n  build\n  owner who\n  order \"-a ~b\"\n"
+        "  rows \"r.json\"\n  ancestors path \"{}\"\n"
+        "  soft-delete gone hides list update\n"
+        "  action PATCH \"/{id}/go/\" 200 body B {\n"
+        "    check body \"a.b\" eq 3 404 detail \"No {name}.\" code c attr x\n"
+        "    set t json \"[1]\"  set u from query q\n"
+        "\n"
+        "    filter q words a b required \"Need q.\" exclude null\n"
+        "  }\n"
+        "  stream GET \"/{id}/s/\" 200 stream items m item 3\n"
+        "}\n"), 0);
+    ast_model *m = &f.s.models[0];
+    assert_int_equal(m->fields[0].fill, FILL_CALLER);
+    assert_string_equal(m->fields[0].fill_arg, "email");
+    assert_int_equal(m->fields[1].fill, FILL_CALLER);
+    assert_null(m->fields[1].fill_arg);
+    assert_int_equal(m->fields[1].flags, AF_NULLABLE | AF_READONLY);
+    assert_string_equal(m->fields[2].fill_arg, "uuid");
+    assert_int_equal(m->fields[3].fill, FILL_SEGMENTS);
+    ast_resource *r = &f.s.resources[0];
+    assert_string_equal(r->key.name, "code");
+    assert_string_equal(r->notfound, "Gone.");
+    assert_string_equal(r->parent.name, "ps");
+    assert_string_equal(r->parent_param.name, "pid");
+    assert_string_equal(r->parent_notfound, "No parent.");
+    assert_int_equal(r->rflags, RF_PARENT_BUILD | RF_SINGLETON | RF_BUILD);
+    assert_string_equal(r->owner.name, "who");
+    assert_string_equal(r->order, "-a ~b");
+    assert_string_equal(r->rows, "r.json");
+    assert_string_equal(r->ancestors.name, "path");
+    assert_string_equal(r->ancestor_json, "{}");
+    assert_int_equal(r->hides, HIDE_LIST | HIDE_UPDATE);
+    assert_int_equal(r->nops, 2);
+    ast_op *o = &r->ops[0];
+    assert_int_equal(o->kind, OP_ACTION);
+    assert_string_equal(o->body.name, "B");
+    assert_int_equal(o->nchecks, 1);
+    assert_int_equal(o->checks[0].source, SRC_BODY);
+    assert_string_equal(o->checks[0].name, "a.b");
+    assert_int_equal(o->checks[0].test, TEST_EQ);
+    assert_int_equal(o->checks[0].lit.kind, LIT_INT);
+    assert_int_equal(o->checks[0].status, 404);
+    assert_int_equal(o->checks[0].style, STYLE_DETAIL);
+    assert_string_equal(o->checks[0].message, "No {name}.");
+    assert_string_equal(o->checks[0].code, "c");
+    assert_string_equal(o->checks[0].attr, "x");
+    assert_int_equal(o->nsets, 2);
+    assert_int_equal(o->sets[0].from, SET_JSON);
+    assert_string_equal(o->sets[0].arg, "[1]");
+    assert_int_equal(o->sets[1].from, SET_QUERY);
+    assert_int_equal(o->nfilters, 1);
+    assert_int_equal(o->filters[0].match, MATCH_WORDS);
+    assert_int_equal(o->filters[0].nfields, 2);
+    assert_string_equal(o->filters[0].message, "Need q.");
+    assert_true(o->filters[0].has_exclude);
+    assert_int_equal(o->filters[0].exclude.kind, LIT_NULL);
+    o = &r->ops[1];
+    assert_int_equal(o->kind, OP_STREAM);
+    assert_string_equal(o->stream_field.name, "items");
+    assert_string_equal(o->stream_key, "m");
+    assert_string_equal(o->stream_item, "item");
+    assert_int_equal(o->stream_head, 3);
+    finish(&f);
+}
+
+/* A filter's field list ends at an option keyword, except the first field
+ * and fields written as strings. */
+static void test_v2_filter_fields(void **state)
+{
+    (void)state;
+    fixture f;
+    assert_int_equal(parse(&f,
+        "resource cs {\n"
+        "  list GET \"/\" 200 filter id eq id filter q words body \"id\" "
+        "id all\n"
+        "}\n"), 0);
+    ast_op *o = &f.s.resources[0].ops[0];
+    assert_int_equal(o->nfilters, 2);
+    assert_int_equal(o->filters[0].nfields, 1);
+    assert_string_equal(o->filters[0].fields[0].name, "id");
+    assert_int_equal(o->filters[1].nfields, 2);
+    assert_string_equal(o->filters[1].fields[1].name, "id");
+    assert_string_equal(o->id, "all");
+    finish(&f);
+}
+
+static void test_v2_block_recovery(void **state)
+{
+    (void)state;
+    fixture f;
+    assert_int_equal(parse(&f,
+        "resource cs {\n"
+        "  action POST \"/x/\" 200 {\n"
+        "    chek body a present 400 \"m\"\n"
+        "    returns empty\n"
+        "  }\n"
+        "  list GET \"/\" 200 envelope counted\n"
+        "}\n"), 1);
+    expect_msg(&f, 0, "p.spec:3:5: error: unknown operation option 'chek'; "
+                      "did you mean 'check'?");
+    ast_resource *r = &f.s.resources[0];
+    assert_int_equal(r->nops, 2);
+    assert_true(r->ops[0].returns_empty);
+    assert_int_equal(r->ops[1].envelope, ENV_COUNTED);
+    finish(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +373,9 @@ int main(void)
         cmocka_unit_test(test_unclosed_block),
         cmocka_unit_test(test_names_without_dash),
         cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_v2_resource),
+        cmocka_unit_test(test_v2_filter_fields),
+        cmocka_unit_test(test_v2_block_recovery),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

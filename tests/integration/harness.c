@@ -299,6 +299,36 @@ static void server_launch(server *s)
     }
 }
 
+/* Contract gate (tests/contract/): when SPECMOCK_JOURNAL_DIR is set, every
+ * server started here journals what it answers to
+ * <dir>/<test binary>-<pid>-<n>.jsonl (n counts servers in this process;
+ * a restart appends to the same file).  NULL when the variable is unset or
+ * empty.  The directory is created when missing. */
+static char *journal_path(void)
+{
+    static int n;
+    const char *dir = getenv("SPECMOCK_JOURNAL_DIR");
+    if (!dir || !*dir)
+        return NULL;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        print_error("harness: SPECMOCK_JOURNAL_DIR %s: %s\n", dir, strerror(errno));
+        fail();
+    }
+    char exe[512];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    const char *name = "itest";
+    if (len > 0) {
+        exe[len] = '\0';
+        const char *slash = strrchr(exe, '/');
+        name = slash ? slash + 1 : exe;
+    }
+    char cwd[512] = "";
+    if (dir[0] != '/' && !getcwd(cwd, sizeof cwd)) /* the server runs elsewhere */
+        cwd[0] = '\0';
+    return xprintf("%s%s%s/%s-%d-%d.jsonl", cwd, cwd[0] ? "/" : "", dir, name,
+                   (int)getpid(), ++n);
+}
+
 server *server_start(const server_opts *opts)
 {
     static const server_opts none = {0};
@@ -336,6 +366,11 @@ server *server_start(const server_opts *opts)
         }
         s->argv[a++] = xstrdup("--keys");
         s->argv[a++] = xstrdup(s->keys);
+    }
+    char *journal = journal_path();
+    if (journal) { /* before extra_args: a test's own --journal wins */
+        s->argv[a++] = xstrdup("--journal");
+        s->argv[a++] = journal;
     }
     for (int i = 0; opts->extra_args && opts->extra_args[i] && a < 31; i++)
         s->argv[a++] = xstrdup(opts->extra_args[i]);

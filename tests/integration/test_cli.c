@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #define BANNER_PREFIX                                                          \
-    "specmock 0.1.0: PostHog environments API (5 operations) from spec/posthog/api.spec"
+    "specmock 0.1.0: PostHog environments API (53 operations) from spec/posthog/api.spec, "
 
 /* Split text into lines (modifies it); returns the count. */
 static int split_lines(char *text, char **lines, int max)

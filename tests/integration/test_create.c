@@ -88,7 +88,7 @@ static void test_values_are_normalised(void **state)
                 1, 0, 1,
                 "{\"name\":\"123\",\"description\":\"7\",\"pinned\":true,"
                 "\"data_color_theme_id\":12,\"last_refresh\":\"2026-02-03T03:05:06Z\","
-                "\"tags\":[\"a\",\"5\"],\"restriction_level\":37}");
+                "\"tags\":[\"a\",\"5\"],\"restriction_level\":37,\"effective_restriction_level\":37}");
     post_expect(s, DASH1, "{\"pinned\":1,\"data_color_theme_id\":12.0}", 2, 1, 1,
                 "{\"pinned\":true,\"data_color_theme_id\":12}");
     post_expect(s, DASH1, "{\"pinned\":\"0\",\"deleted\":\"false\"}", 3, 2, 1, NULL);

@@ -123,7 +123,7 @@ static void test_patch_changes_only_what_was_sent(void **state)
     exp = dash_json(1, clock_at(0), 1,
                     "{\"name\":null,\"description\":\"desc\",\"pinned\":true,"
                     "\"tags\":[\"b\",\"c\"],\"breakdown_colors\":[\"#000\"],"
-                    "\"restriction_level\":37,\"last_refresh\":\"2026-03-01T10:00:00Z\","
+                    "\"restriction_level\":37,\"effective_restriction_level\":37,\"last_refresh\":\"2026-03-01T10:00:00Z\","
                     "\"data_color_theme_id\":4}");
     ASSERT_JSON_RESP(&r, 200, exp);
     http_resp_free(&r);
@@ -131,7 +131,7 @@ static void test_patch_changes_only_what_was_sent(void **state)
     /* the list item shows the change too */
     char *item = dash_basic_json(1, clock_at(0), 1,
                                  "{\"name\":null,\"description\":\"desc\",\"pinned\":true,"
-                                 "\"tags\":[\"b\",\"c\"],\"restriction_level\":37,"
+                                 "\"tags\":[\"b\",\"c\"],\"restriction_level\":37,\"effective_restriction_level\":37,"
                                  "\"last_refresh\":\"2026-03-01T10:00:00Z\"}");
     char *list = xprintf("{\"count\":1,\"next\":null,\"previous\":null,\"results\":[%s]}", item);
     expect_get(s, DASH1, 200, list);

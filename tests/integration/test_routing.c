@@ -24,7 +24,7 @@ static void test_unknown_paths(void **state)
         "/api/environments/1/",
         "/api/environments/1/widgets/",
         "/api/environments/1/dashboards/1/extra/",
-        "/api/environments/1/dashboards/1/sharing/",
+        "/api/environments/1/dashboards/1/sharing/extra/",
         "/api/projects/1/dashboards/",
         "/api/environments/1/dashboards/1/2/",
         "/API/environments/1/dashboards/",

@@ -116,10 +116,10 @@ static void test_keys_file_ok(void **state)
     assert_int_equal(a->star, 1);
     assert_int_equal(b->session, 1);
     char *u = unit_dump(b->user);
-    assert_string_equal(u, "{\"id\":7,\"name\":\"Ana\",\"email\":\"owner@example.test\",\"active\":false}");
+    assert_string_equal(u, "{\"id\":7,\"name\":\"Ana\",\"email\":\"owner@example.test\",\"active\":false,\"uuid\":null}");
     free(u);
     u = unit_dump(r->user);
-    assert_string_equal(u, "{\"id\":1,\"name\":\"Owner\",\"email\":\"owner@example.test\",\"active\":true}");
+    assert_string_equal(u, "{\"id\":1,\"name\":\"Owner\",\"email\":\"owner@example.test\",\"active\":true,\"uuid\":null}");
     free(u);
     auth_keys_free(k);
 

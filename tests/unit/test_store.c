@@ -6,6 +6,8 @@
  */
 #include "unit.h"
 
+#include <lmdb.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +64,7 @@ static void put(sm_store *st, uint16_t ns, int64_t project, uint64_t id,
 {
     sm_txn *t;
     assert_int_equal(store_begin(st, 1, &t), STORE_OK);
-    assert_int_equal(store_put(t, ns, project, id, flags, full, strlen(full),
+    assert_int_equal(store_put(t, ns, project, 0, id, flags, full, strlen(full),
                                list, strlen(list)),
                      STORE_OK);
     assert_int_equal(store_commit(t), STORE_OK);
@@ -73,14 +75,18 @@ static int get(sm_store *st, uint16_t ns, int64_t project, uint64_t id,
 {
     sm_txn *t;
     assert_int_equal(store_begin(st, 0, &t), STORE_OK);
-    int rc = store_get(t, ns, project, id, rec);
+    int rc = store_get(t, ns, project, 0, id, rec);
     store_abort(t);
     return rc;
 }
 
-static int collect(void *arg, uint64_t id, const char *list, size_t len)
+static int collect(void *arg, uint64_t id, unsigned flags, const char *full,
+                   size_t flen, const char *list, size_t len)
 {
     strbuf *b = arg;
+    (void)flags;
+    (void)full;
+    (void)flen;
     strbuf_addf(b, "%s%llu=%.*s", b->len ? "," : "", (unsigned long long)id,
                 (int)len, list);
     return 0;
@@ -92,7 +98,7 @@ static char *list(sm_store *st, uint16_t ns, int64_t project, unsigned hide,
     sm_txn *t;
     strbuf b = STRBUF_INIT;
     assert_int_equal(store_begin(st, 0, &t), STORE_OK);
-    assert_int_equal(store_list(t, ns, project, hide, offset, limit, collect,
+    assert_int_equal(store_list(t, ns, project, 0, hide, offset, limit, collect,
                                 &b, count),
                      STORE_OK);
     store_abort(t);
@@ -154,8 +160,8 @@ static void test_get_put_del(void **state)
     /* delete */
     sm_txn *t;
     assert_int_equal(store_begin(f->st, 1, &t), STORE_OK);
-    assert_int_equal(store_del(t, 1, 1, 1), STORE_OK);
-    assert_int_equal(store_del(t, 1, 1, 1), STORE_NOTFOUND);
+    assert_int_equal(store_del(t, 1, 1, 0, 1), STORE_OK);
+    assert_int_equal(store_del(t, 1, 1, 0, 1), STORE_NOTFOUND);
     assert_int_equal(store_commit(t), STORE_OK);
     assert_int_equal(get(f->st, 1, 1, 1, &rec), STORE_NOTFOUND);
 }
@@ -237,7 +243,7 @@ static void test_map_full(void **state)
         assert_int_equal(store_begin(st, 1, &t), STORE_OK);
         rc = store_next_id(t, 1, 1, &id);
         if (rc == STORE_OK)
-            rc = store_put(t, 1, 1, id, 0, big, strlen(big), "{}", 2);
+            rc = store_put(t, 1, 1, 0, id, 0, big, strlen(big), "{}", 2);
         if (rc == STORE_OK) {
             rc = store_commit(t);
         } else {
@@ -265,6 +271,138 @@ static void test_map_full(void **state)
     free(dir);
 }
 
+/* Records under a parent sequence are apart from top-level ones and from
+ * other parents; the visitor also sees flags and the full bytes. */
+static int collect_full(void *arg, uint64_t id, unsigned flags,
+                        const char *full, size_t flen, const char *list,
+                        size_t len)
+{
+    strbuf *b = arg;
+    (void)list;
+    (void)len;
+    strbuf_addf(b, "%s%llu/%u=%.*s", b->len ? "," : "", (unsigned long long)id,
+                flags, (int)flen, full);
+    return 0;
+}
+
+static void test_parents(void **state)
+{
+    fx *f = *state;
+    sm_txn *t;
+    assert_int_equal(store_begin(f->st, 1, &t), STORE_OK);
+    assert_int_equal(store_put(t, 3, 1, 7, 2, 0, "c2", 2, "l", 1), STORE_OK);
+    assert_int_equal(store_put(t, 3, 1, 7, 1, STORE_F_DELETED, "c1", 2, "l", 1), STORE_OK);
+    assert_int_equal(store_put(t, 3, 1, 8, 3, 0, "c3", 2, "l", 1), STORE_OK);
+    assert_int_equal(store_put(t, 3, 1, 0, 4, 0, "top", 3, "l", 1), STORE_OK);
+    assert_int_equal(store_commit(t), STORE_OK);
+    strbuf b = STRBUF_INIT;
+    int64_t count = -1;
+    assert_int_equal(store_begin(f->st, 0, &t), STORE_OK);
+    assert_int_equal(store_list(t, 3, 1, 7, 0, 0, -1, collect_full, &b, &count), STORE_OK);
+    assert_string_equal(b.p, "1/1=c1,2/0=c2");
+    assert_int_equal(count, 2);
+    strbuf_truncate(&b, 0);
+    assert_int_equal(store_list(t, 3, 1, 8, 0, 0, -1, collect_full, &b, &count), STORE_OK);
+    assert_string_equal(b.p, "3/0=c3");
+    strbuf_truncate(&b, 0);
+    assert_int_equal(store_list(t, 3, 1, 0, 0, 0, -1, collect_full, &b, &count), STORE_OK);
+    assert_string_equal(b.p, "4/0=top");
+    store_rec rec;
+    assert_int_equal(store_get(t, 3, 1, 8, 2, &rec), STORE_NOTFOUND);
+    assert_int_equal(store_get(t, 3, 1, 7, 2, &rec), STORE_OK);
+    assert_string_equal(rec.full, "c2");
+    store_rec_free(&rec);
+    /* store_any: any parent of (ns, project) */
+    assert_int_equal(store_any(t, 3, 1), 1);
+    assert_int_equal(store_any(t, 3, 2), 0);
+    assert_int_equal(store_any(t, 4, 1), 0);
+    store_abort(t);
+    strbuf_free(&b);
+}
+
+static void test_keys_index(void **state)
+{
+    fx *f = *state;
+    sm_txn *t;
+    uint64_t seq = 0;
+    assert_int_equal(store_begin(f->st, 1, &t), STORE_OK);
+    assert_int_equal(store_key_get(t, 1, 1, 0, "abc", 3, &seq), STORE_NOTFOUND);
+    assert_int_equal(store_key_put(t, 1, 1, 0, "abc", 3, 42), STORE_OK);
+    assert_int_equal(store_key_put(t, 1, 1, 5, "abc", 3, 43), STORE_OK);
+    assert_int_equal(store_key_put(t, 1, 1, 5, "", 0, 44), STORE_OK);
+    assert_int_equal(store_commit(t), STORE_OK);
+    assert_int_equal(store_begin(f->st, 1, &t), STORE_OK);
+    assert_int_equal(store_key_get(t, 1, 1, 0, "abc", 3, &seq), STORE_OK);
+    assert_int_equal(seq, 42);
+    assert_int_equal(store_key_get(t, 1, 1, 5, "abc", 3, &seq), STORE_OK);
+    assert_int_equal(seq, 43);
+    assert_int_equal(store_key_get(t, 1, 1, 5, "", 0, &seq), STORE_OK);
+    assert_int_equal(seq, 44);
+    assert_int_equal(store_key_get(t, 1, 2, 0, "abc", 3, &seq), STORE_NOTFOUND);
+    assert_int_equal(store_key_get(t, 2, 1, 0, "abc", 3, &seq), STORE_NOTFOUND);
+    assert_int_equal(store_key_get(t, 1, 1, 0, "ab", 2, &seq), STORE_NOTFOUND);
+    assert_int_equal(store_key_del(t, 1, 1, 0, "abc", 3), STORE_OK);
+    assert_int_equal(store_key_del(t, 1, 1, 0, "abc", 3), STORE_NOTFOUND);
+    assert_int_equal(store_key_get(t, 1, 1, 0, "abc", 3, &seq), STORE_NOTFOUND);
+    /* over-long keys name nothing */
+    char big[600];
+    memset(big, 'k', sizeof big);
+    assert_int_equal(store_key_get(t, 1, 1, 0, big, sizeof big, &seq), STORE_NOTFOUND);
+    /* store_seen_id raises the counter, never lowers it */
+    assert_int_equal(store_seen_id(t, 1, 1, 10), STORE_OK);
+    assert_int_equal(store_next_id(t, 1, 1, &seq), STORE_OK);
+    assert_int_equal(seq, 11);
+    assert_int_equal(store_seen_id(t, 1, 1, 3), STORE_OK);
+    assert_int_equal(store_next_id(t, 1, 1, &seq), STORE_OK);
+    assert_int_equal(seq, 12);
+    assert_int_equal(store_commit(t), STORE_OK);
+}
+
+/* A directory written by format 1 (records and meta, no "format") is
+ * refused with a message saying what to do. */
+static void test_format1_refused(void **state)
+{
+    (void)state;
+    char *dir = unit_tmpdir();
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi rec, meta;
+    assert_int_equal(mdb_env_create(&env), 0);
+    assert_int_equal(mdb_env_set_maxdbs(env, 4), 0);
+    assert_int_equal(mdb_env_open(env, dir, 0, 0644), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, "records", MDB_CREATE, &rec), 0);
+    assert_int_equal(mdb_dbi_open(txn, "meta", MDB_CREATE, &meta), 0);
+    MDB_val k = {9, "ns:things"}, v = {2, "\0\1"};
+    assert_int_equal(mdb_put(txn, meta, &k, &v, 0), 0);
+    assert_int_equal(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+
+    sm_store *st = (sm_store *)1;
+    strbuf err = STRBUF_INIT;
+    assert_int_equal(store_open(&st, dir, STORE_DEFAULT_MAPSIZE, 0, &err), STORE_ERROR);
+    assert_null(st);
+    strbuf want = STRBUF_INIT;
+    strbuf_addf(&want, "%s: store format 1; this build uses 2: remove the directory", dir);
+    assert_string_equal(err.p, want.p);
+    strbuf_free(&want);
+    strbuf_free(&err);
+    unit_rmdir(dir);
+    free(dir);
+}
+
+/* A fresh directory gets format 2 and opens again. */
+static void test_format2_reopens(void **state)
+{
+    fx *f = *state;
+    put(f->st, 1, 1, 1, 0, "{}", "{}");
+    store_close(f->st);
+    f->st = open_store(f->dir, STORE_DEFAULT_MAPSIZE);
+    store_rec rec;
+    assert_int_equal(get(f->st, 1, 1, 1, &rec), STORE_OK);
+    store_rec_free(&rec);
+}
+
 static void test_open_errors(void **state)
 {
     (void)state;
@@ -286,6 +424,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_persistence, setup, teardown),
         cmocka_unit_test(test_map_full),
+        cmocka_unit_test_setup_teardown(test_parents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keys_index, setup, teardown),
+        cmocka_unit_test(test_format1_refused),
+        cmocka_unit_test_setup_teardown(test_format2_reopens, setup, teardown),
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,7 @@
 
 #include "sm_api.h"
 
-SM_API_CHECK_ABI(1);
+SM_API_CHECK_ABI(2);
 
 /* ---- indices ----------------------------------------------------------- */
 
@@ -38,75 +38,82 @@ static const int64_t enum_Temperature_values[] = {
 };
 
 static const sm_enum enums[] = {
-    /* name, is_int, nvalues, strs, ints */
-    { "Diet",        0, 3, enum_Diet_values, NULL },
-    { "Temperature", 1, 3, NULL,             enum_Temperature_values },
+    { .name = "Diet",                     .nvalues = 3, .strs = enum_Diet_values },
+    { .name = "Temperature", .is_int = 1, .nvalues = 3,                           .ints = enum_Temperature_values },
 };
 
 /* ---- models ------------------------------------------------------------ */
 
 /* model Keeper */
 static const sm_field model_Keeper_fields[] = {
-    /* name, type, item_type, flags, ref, fill, fill_arg, default_json, maxlen, min, max */
-    { "id",   SM_T_INT,    0, SM_F_READONLY, -1, SM_FILL_NONE, NULL, "7",                                        0, 0, 0 },
-    { "uuid", SM_T_UUID,   0, SM_F_READONLY, -1, SM_FILL_NONE, NULL, "\"3f0e1a2b-0000-4000-8000-000000000000\"", 0, 0, 0 },
-    { "name", SM_T_STRING, 0, 0,             -1, SM_FILL_NONE, NULL, "\"Zo\303\253\"",                           0, 0, 0 },
+    { .name = "id",   .type = SM_T_INT,    .flags = SM_F_READONLY, .ref = -1, .default_json = "7" },
+    { .name = "uuid", .type = SM_T_UUID,   .flags = SM_F_READONLY, .ref = -1, .default_json = "\"3f0e1a2b-0000-4000-8000-000000000000\"" },
+    { .name = "name", .type = SM_T_STRING,                         .ref = -1, .default_json = "\"Zo\303\253\"" },
 };
 
 /* model Animal */
 static const sm_field model_Animal_fields[] = {
-    /* name, type, item_type, flags, ref, fill, fill_arg, default_json, maxlen, min, max */
-    { "id",          SM_T_INT,      0,          SM_F_READONLY,                               -1,               SM_FILL_AUTO,   NULL,  NULL,           0,  0, 0 },
-    { "uuid",        SM_T_UUID,     0,          SM_F_READONLY,                               -1,               SM_FILL_UUID,   NULL,  NULL,           0,  0, 0 },
-    { "token",       SM_T_STRING,   0,          SM_F_READONLY,                               -1,               SM_FILL_TOKEN,  NULL,  NULL,           0,  0, 0 },
-    { "org",         SM_T_STRING,   0,          SM_F_READONLY,                               -1,               SM_FILL_PARAM,  "org", NULL,           0,  0, 0 },
-    { "created_at",  SM_T_DATETIME, 0,          SM_F_READONLY,                               -1,               SM_FILL_NOW,    NULL,  NULL,           0,  0, 0 },
-    { "keeper",      SM_T_MODEL,    0,          SM_F_NULLABLE | SM_F_READONLY,               MODEL_Keeper,     SM_FILL_CALLER, NULL,  NULL,           0,  0, 0 },
-    { "name",        SM_T_STRING,   0,          SM_F_REQUIRED | SM_F_MAXLEN | SM_F_NOTBLANK, -1,               SM_FILL_NONE,   NULL,  NULL,           50, 0, 0 },
-    { "model",       SM_T_STRING,   0,          SM_F_NULLABLE | SM_F_MAXLEN,                 -1,               SM_FILL_NONE,   NULL,  "null",         20, 0, 0 },
-    { "legs",        SM_T_INT,      0,          SM_F_MIN | SM_F_MAX,                         -1,               SM_FILL_NONE,   NULL,  "4",            0,  0, 8 },
-    { "weight",      SM_T_NUMBER,   0,          SM_F_NULLABLE | SM_F_MIN,                    -1,               SM_FILL_NONE,   NULL,  NULL,           0,  0, 0 },
-    { "diet",        SM_T_ENUM,     0,          0,                                           ENUM_Diet,        SM_FILL_NONE,   NULL,  "\"omnivore\"", 0,  0, 0 },
-    { "habitat",     SM_T_ENUM,     0,          SM_F_NULLABLE,                               ENUM_Temperature, SM_FILL_NONE,   NULL,  "-10",          0,  0, 0 },
-    { "friends",     SM_T_ARRAY,    SM_T_MODEL, SM_F_READONLY,                               MODEL_Keeper,     SM_FILL_NONE,   NULL,  "[]",           0,  0, 0 },
-    { "scores",      SM_T_ARRAY,    SM_T_INT,   SM_F_NULLABLE | SM_F_ITEM_NULLABLE,          -1,               SM_FILL_NONE,   NULL,  "[]",           0,  0, 0 },
-    { "labels",      SM_T_ARRAY,    SM_T_ENUM,  0,                                           ENUM_Diet,        SM_FILL_NONE,   NULL,  "[]",           0,  0, 0 },
-    { "extra",       SM_T_OBJECT,   0,          0,                                           -1,               SM_FILL_NONE,   NULL,  "{}",           0,  0, 0 },
-    { "anything",    SM_T_ANY,      0,          0,                                           -1,               SM_FILL_NONE,   NULL,  "\"x\"",        0,  0, 0 },
-    { "secret",      SM_T_STRING,   0,          SM_F_WRITEONLY,                              -1,               SM_FILL_NONE,   NULL,  NULL,           0,  0, 0 },
-    { "is_archived", SM_T_BOOL,     0,          0,                                           -1,               SM_FILL_NONE,   NULL,  "false",        0,  0, 0 },
+    { .name = "id",          .type = SM_T_INT,                               .flags = SM_F_READONLY,                               .ref = -1,               .fill = SM_FILL_AUTO },
+    { .name = "uuid",        .type = SM_T_UUID,                              .flags = SM_F_READONLY,                               .ref = -1,               .fill = SM_FILL_UUID },
+    { .name = "token",       .type = SM_T_STRING,                            .flags = SM_F_READONLY,                               .ref = -1,               .fill = SM_FILL_TOKEN },
+    { .name = "org",         .type = SM_T_STRING,                            .flags = SM_F_READONLY,                               .ref = -1,               .fill = SM_FILL_PARAM,  .fill_arg = "org" },
+    { .name = "created_at",  .type = SM_T_DATETIME,                          .flags = SM_F_READONLY,                               .ref = -1,               .fill = SM_FILL_NOW },
+    { .name = "keeper",      .type = SM_T_MODEL,                             .flags = SM_F_NULLABLE | SM_F_READONLY,               .ref = MODEL_Keeper,     .fill = SM_FILL_CALLER },
+    { .name = "name",        .type = SM_T_STRING,                            .flags = SM_F_REQUIRED | SM_F_MAXLEN | SM_F_NOTBLANK, .ref = -1,                                                                                          .maxlen = 50 },
+    { .name = "model",       .type = SM_T_STRING,                            .flags = SM_F_NULLABLE | SM_F_MAXLEN,                 .ref = -1,                                                          .default_json = "null",         .maxlen = 20 },
+    { .name = "legs",        .type = SM_T_INT,                               .flags = SM_F_MIN | SM_F_MAX,                         .ref = -1,                                                          .default_json = "4",                          .max = 8 },
+    { .name = "weight",      .type = SM_T_NUMBER,                            .flags = SM_F_NULLABLE | SM_F_MIN,                    .ref = -1 },
+    { .name = "diet",        .type = SM_T_ENUM,                                                                                    .ref = ENUM_Diet,                                                   .default_json = "\"omnivore\"" },
+    { .name = "habitat",     .type = SM_T_ENUM,                              .flags = SM_F_NULLABLE,                               .ref = ENUM_Temperature,                                            .default_json = "-10" },
+    { .name = "friends",     .type = SM_T_ARRAY,    .item_type = SM_T_MODEL, .flags = SM_F_READONLY,                               .ref = MODEL_Keeper,                                                .default_json = "[]" },
+    { .name = "scores",      .type = SM_T_ARRAY,    .item_type = SM_T_INT,   .flags = SM_F_NULLABLE | SM_F_ITEM_NULLABLE,          .ref = -1,                                                          .default_json = "[]" },
+    { .name = "labels",      .type = SM_T_ARRAY,    .item_type = SM_T_ENUM,                                                        .ref = ENUM_Diet,                                                   .default_json = "[]" },
+    { .name = "extra",       .type = SM_T_OBJECT,                                                                                  .ref = -1,                                                          .default_json = "{}" },
+    { .name = "anything",    .type = SM_T_ANY,                                                                                     .ref = -1,                                                          .default_json = "\"x\"" },
+    { .name = "secret",      .type = SM_T_STRING,                            .flags = SM_F_WRITEONLY,                              .ref = -1 },
+    { .name = "is_archived", .type = SM_T_BOOL,                                                                                    .ref = -1,                                                          .default_json = "false" },
 };
 
 /* model AnimalBasic */
 static const sm_field model_AnimalBasic_fields[] = {
-    /* name, type, item_type, flags, ref, fill, fill_arg, default_json, maxlen, min, max */
-    { "id",   SM_T_INT,    0, SM_F_READONLY, -1, SM_FILL_NONE, NULL, NULL, 0, 0, 0 },
-    { "name", SM_T_STRING, 0, SM_F_READONLY, -1, SM_FILL_NONE, NULL, NULL, 0, 0, 0 },
+    { .name = "id",   .type = SM_T_INT,    .flags = SM_F_READONLY, .ref = -1 },
+    { .name = "name", .type = SM_T_STRING, .flags = SM_F_READONLY, .ref = -1 },
 };
 
 static const sm_model models[] = {
-    /* name, nfields, fields */
-    { "Keeper",      3,  model_Keeper_fields },
-    { "Animal",      19, model_Animal_fields },
-    { "AnimalBasic", 2,  model_AnimalBasic_fields },
-    { "Empty",       0,  NULL },
+    { .name = "Keeper",      .nfields = 3,  .fields = model_Keeper_fields },
+    { .name = "Animal",      .nfields = 19, .fields = model_Animal_fields },
+    { .name = "AnimalBasic", .nfields = 2,  .fields = model_AnimalBasic_fields },
+    { .name = "Empty" },
 };
 
 /* ---- path parameters --------------------------------------------------- */
 
 static const sm_param params[] = {
-    /* name, kind, alias, notfound_detail */
-    { "org",      SM_P_STRING, "@me", "Organisation not found." },
-    { "id",       SM_P_INT,    NULL,  "Not found." },
-    { "tag_uuid", SM_P_UUID,   NULL,  "Not found." },
+    { .name = "org",      .kind = SM_P_STRING, .alias = "@me", .notfound_detail = "Organisation not found." },
+    { .name = "id",       .kind = SM_P_INT,                    .notfound_detail = "Not found." },
+    { .name = "tag_uuid", .kind = SM_P_UUID,                   .notfound_detail = "Not found." },
 };
 
 /* ---- resources --------------------------------------------------------- */
 
 static const sm_resource resources[] = {
-    /* name, model, list_model, id_field, soft_delete, hides, scope */
-    { "animals", MODEL_Animal, MODEL_AnimalBasic, 0 /* id */, 18 /* is_archived */, SM_HIDE_LIST, "animal" },
-    { "audit",   MODEL_Empty,  -1,                -1,         -1,                   0,            NULL },
+    {
+        .name            = "animals",
+        .model           = MODEL_Animal,
+        .list_model      = MODEL_AnimalBasic,
+        .id_field        = 0 /* id */,
+        .soft_delete     = 18 /* is_archived */,
+        .hides           = SM_HIDE_LIST,
+        .scope           = "animal",
+    },
+    {
+        .name            = "audit",
+        .model           = MODEL_Empty,
+        .list_model      = -1,
+        .id_field        = -1,
+        .soft_delete     = -1,
+    },
 };
 
 /* ---- operations -------------------------------------------------------- */
@@ -124,17 +131,134 @@ static const uint16_t op_audit_destroy_statuses[] = { 405, 401, 403, 404 };
 
 /* Sorted by path, then method. */
 static const sm_op ops[] = {
-    /* id, path, method, kind, scope_mode, flags, status, resource, scope,
-       request_model, response_model, nstatuses, statuses */
-    { "animals_list",           "/v2/{org}/animals/",                     SM_GET,    SM_OP_LIST,     SM_SCOPE_OBJECT,   SM_OPF_PAGINATED,  200, RESOURCE_animals, "animal", -1,           MODEL_AnimalBasic, 4, op_animals_list_statuses },
-    { "animals_create",         "/v2/{org}/animals/",                     SM_POST,   SM_OP_CREATE,   SM_SCOPE_OBJECT,   0,                 201, RESOURCE_animals, "animal", MODEL_Animal, MODEL_Animal,      8, op_animals_create_statuses },
-    { "animals_retrieve",       "/v2/{org}/animals/{id}/",                SM_GET,    SM_OP_RETRIEVE, SM_SCOPE_OBJECT,   0,                 200, RESOURCE_animals, "animal", -1,           MODEL_Animal,      4, op_animals_retrieve_statuses },
-    { "animals_update",         "/v2/{org}/animals/{id}/",                SM_PUT,    SM_OP_UPDATE,   SM_SCOPE_OBJECT,   0,                 200, RESOURCE_animals, "animal", MODEL_Animal, MODEL_Animal,      6, op_animals_update_statuses },
-    { "animals_partial_update", "/v2/{org}/animals/{id}/",                SM_PATCH,  SM_OP_UPDATE,   SM_SCOPE_OBJECT,   0,                 200, RESOURCE_animals, "keeper", MODEL_Animal, MODEL_Animal,      6, op_animals_partial_update_statuses },
-    { "animals_destroy",        "/v2/{org}/animals/{id}/",                SM_DELETE, SM_OP_DESTROY,  SM_SCOPE_OBJECT,   SM_OPF_EMPTY_BODY, 204, RESOURCE_animals, "animal", -1,           -1,                4, op_animals_destroy_statuses },
-    { "animals_tag",            "/v2/{org}/animals/{id}/tags/{tag_uuid}", SM_GET,    SM_OP_LIST,     SM_SCOPE_NONE,     0,                 200, RESOURCE_animals, NULL,     -1,           MODEL_AnimalBasic, 4, op_animals_tag_statuses },
-    { "audit_list",             "/v2/{org}/audit",                        SM_GET,    SM_OP_LIST,     SM_SCOPE_INTERNAL, 0,                 200, RESOURCE_audit,   NULL,     -1,           MODEL_Empty,       4, op_audit_list_statuses },
-    { "audit_destroy",          "/v2/{org}/audit",                        SM_DELETE, SM_OP_REFUSE,   SM_SCOPE_OBJECT,   SM_OPF_EMPTY_BODY, 405, RESOURCE_audit,   "audit",  -1,           -1,                4, op_audit_destroy_statuses },
+    {
+        .id             = "animals_list",
+        .path           = "/v2/{org}/animals/",
+        .method         = SM_GET,
+        .kind           = SM_OP_LIST,
+        .scope_mode     = SM_SCOPE_OBJECT,
+        .flags          = SM_OPF_PAGINATED,
+        .status         = 200,
+        .resource       = RESOURCE_animals,
+        .scope          = "animal",
+        .request_model  = -1,
+        .response_model = MODEL_AnimalBasic,
+        .nstatuses      = 4,
+        .statuses       = op_animals_list_statuses,
+        .envelope       = SM_ENV_PAGINATED,
+    },
+    {
+        .id             = "animals_create",
+        .path           = "/v2/{org}/animals/",
+        .method         = SM_POST,
+        .kind           = SM_OP_CREATE,
+        .scope_mode     = SM_SCOPE_OBJECT,
+        .status         = 201,
+        .resource       = RESOURCE_animals,
+        .scope          = "animal",
+        .request_model  = MODEL_Animal,
+        .response_model = MODEL_Animal,
+        .nstatuses      = 8,
+        .statuses       = op_animals_create_statuses,
+    },
+    {
+        .id             = "animals_retrieve",
+        .path           = "/v2/{org}/animals/{id}/",
+        .method         = SM_GET,
+        .kind           = SM_OP_RETRIEVE,
+        .scope_mode     = SM_SCOPE_OBJECT,
+        .status         = 200,
+        .resource       = RESOURCE_animals,
+        .scope          = "animal",
+        .request_model  = -1,
+        .response_model = MODEL_Animal,
+        .nstatuses      = 4,
+        .statuses       = op_animals_retrieve_statuses,
+    },
+    {
+        .id             = "animals_update",
+        .path           = "/v2/{org}/animals/{id}/",
+        .method         = SM_PUT,
+        .kind           = SM_OP_UPDATE,
+        .scope_mode     = SM_SCOPE_OBJECT,
+        .status         = 200,
+        .resource       = RESOURCE_animals,
+        .scope          = "animal",
+        .request_model  = MODEL_Animal,
+        .response_model = MODEL_Animal,
+        .nstatuses      = 6,
+        .statuses       = op_animals_update_statuses,
+    },
+    {
+        .id             = "animals_partial_update",
+        .path           = "/v2/{org}/animals/{id}/",
+        .method         = SM_PATCH,
+        .kind           = SM_OP_UPDATE,
+        .scope_mode     = SM_SCOPE_OBJECT,
+        .status         = 200,
+        .resource       = RESOURCE_animals,
+        .scope          = "keeper",
+        .request_model  = MODEL_Animal,
+        .response_model = MODEL_Animal,
+        .nstatuses      = 6,
+        .statuses       = op_animals_partial_update_statuses,
+    },
+    {
+        .id             = "animals_destroy",
+        .path           = "/v2/{org}/animals/{id}/",
+        .method         = SM_DELETE,
+        .kind           = SM_OP_DESTROY,
+        .scope_mode     = SM_SCOPE_OBJECT,
+        .flags          = SM_OPF_EMPTY_BODY,
+        .status         = 204,
+        .resource       = RESOURCE_animals,
+        .scope          = "animal",
+        .request_model  = -1,
+        .response_model = -1,
+        .nstatuses      = 4,
+        .statuses       = op_animals_destroy_statuses,
+    },
+    {
+        .id             = "animals_tag",
+        .path           = "/v2/{org}/animals/{id}/tags/{tag_uuid}",
+        .method         = SM_GET,
+        .kind           = SM_OP_LIST,
+        .scope_mode     = SM_SCOPE_NONE,
+        .status         = 200,
+        .resource       = RESOURCE_animals,
+        .request_model  = -1,
+        .response_model = MODEL_AnimalBasic,
+        .nstatuses      = 4,
+        .statuses       = op_animals_tag_statuses,
+    },
+    {
+        .id             = "audit_list",
+        .path           = "/v2/{org}/audit",
+        .method         = SM_GET,
+        .kind           = SM_OP_LIST,
+        .scope_mode     = SM_SCOPE_INTERNAL,
+        .status         = 200,
+        .resource       = RESOURCE_audit,
+        .request_model  = -1,
+        .response_model = MODEL_Empty,
+        .nstatuses      = 4,
+        .statuses       = op_audit_list_statuses,
+    },
+    {
+        .id             = "audit_destroy",
+        .path           = "/v2/{org}/audit",
+        .method         = SM_DELETE,
+        .kind           = SM_OP_REFUSE,
+        .scope_mode     = SM_SCOPE_OBJECT,
+        .flags          = SM_OPF_EMPTY_BODY,
+        .status         = 405,
+        .resource       = RESOURCE_audit,
+        .scope          = "audit",
+        .request_model  = -1,
+        .response_model = -1,
+        .nstatuses      = 4,
+        .statuses       = op_audit_destroy_statuses,
+    },
 };
 
 /* ---- scope objects ----------------------------------------------------- */
@@ -149,7 +273,7 @@ static const char *const scopes[] = {
 /* ---- the API ----------------------------------------------------------- */
 
 const sm_api specmock_api = {
-    .abi_version = 1,
+    .abi_version = 2,
     .name = "zoo",
     .title = "Zoo \"test\" API \\ ok",
     .version = "2.0.0-beta?\?",

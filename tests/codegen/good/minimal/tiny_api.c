@@ -3,29 +3,16 @@
 
 #include "sm_api.h"
 
-SM_API_CHECK_ABI(1);
+SM_API_CHECK_ABI(2);
 
 /* ---- the API ----------------------------------------------------------- */
 
 const sm_api specmock_api = {
-    .abi_version = 1,
+    .abi_version = 2,
     .name = "tiny",
     .title = "Tiny",
     .version = "0",
     .spec_path = "tests/codegen/good/minimal.spec",
     .prefix = "",
-    .default_key = NULL,
     .user_model = -1,
-    .nscopes = 0,
-    .scopes = NULL,
-    .nenums = 0,
-    .enums = NULL,
-    .nmodels = 0,
-    .models = NULL,
-    .nparams = 0,
-    .params = NULL,
-    .nresources = 0,
-    .resources = NULL,
-    .nops = 0,
-    .ops = NULL,
 };

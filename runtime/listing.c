@@ -1,0 +1,437 @@
+/*
+ * listing.c — list order and query-string filters (see listing.h).
+ *
+ * Ownership: written by the RT-AUX helper (issue 4); the list handler in
+ * handlers.c calls it.  Pure functions over parsed records.
+ *
+ * Case-insensitive comparison and matching fold ASCII letters only
+ * (A-Z <-> a-z); other bytes, including every byte of a multi-byte UTF-8
+ * sequence, compare as they are.  That is enough for the mocked API's
+ * names and paths (Django's icontains would also fold "É" and "é"; we do
+ * not), and it can never split or corrupt a UTF-8 sequence.
+ */
+#include "listing.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonio.h"
+#include "strbuf.h"
+
+/* ---- ASCII case folding ------------------------------------------------ */
+
+static unsigned char fold(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+static int ci_cmp(const char *a, size_t al, const char *b, size_t bl)
+{
+    size_t n = al < bl ? al : bl;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = fold((unsigned char)a[i]), y = fold((unsigned char)b[i]);
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return al < bl ? -1 : al > bl ? 1 : 0;
+}
+
+static int ci_prefix(const char *h, size_t hl, const char *n, size_t nl)
+{
+    return nl <= hl && ci_cmp(h, nl, n, nl) == 0;
+}
+
+static int ci_contains(const char *h, size_t hl, const char *n, size_t nl)
+{
+    if (nl == 0)
+        return 1;
+    for (size_t i = 0; i + nl <= hl; i++)
+        if (ci_prefix(h + i, hl - i, n, nl))
+            return 1;
+    return 0;
+}
+
+/* ---- order ------------------------------------------------------------- */
+
+typedef struct order_key {
+    char *name;
+    int desc; /* "-name" */
+    int ci;   /* "~name" */
+} order_key;
+
+struct listing_order {
+    size_t n;
+    order_key *k;
+};
+
+void listing_order_free(listing_order *o)
+{
+    if (!o)
+        return;
+    for (size_t i = 0; i < o->n; i++)
+        free(o->k[i].name);
+    free(o->k);
+    free(o);
+}
+
+int listing_order_parse(const char *order, listing_order **out)
+{
+    *out = NULL;
+    if (!order)
+        return 0;
+    listing_order *o = sm_xmalloc(sizeof *o);
+    o->n = 0;
+    o->k = NULL;
+    const char *p = order;
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        order_key k = {NULL, 0, 0};
+        /* the two markers in either order: "-~name" or "~-name" */
+        while (*p == '-' || *p == '~') {
+            if (*p == '-')
+                k.desc = 1;
+            else
+                k.ci = 1;
+            p++;
+        }
+        const char *s = p;
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+        if (p == s) {
+            listing_order_free(o);
+            return -1;
+        }
+        k.name = sm_xstrndup(s, (size_t)(p - s));
+        o->k = sm_xrealloc(o->k, (o->n + 1) * sizeof *o->k);
+        o->k[o->n++] = k;
+    }
+    if (o->n == 0) {
+        listing_order_free(o);
+        return 0;
+    }
+    *out = o;
+    return 0;
+}
+
+/* Python-like rank of a JSON type: null < bool < number < string < rest. */
+static int type_rank(const json_t *v)
+{
+    if (!v || json_is_null(v))
+        return 0;
+    if (json_is_boolean(v))
+        return 1;
+    if (json_is_number(v))
+        return 2;
+    if (json_is_string(v))
+        return 3;
+    return 4; /* arrays and objects: equal to each other (ties by sequence) */
+}
+
+static int value_cmp(const json_t *a, const json_t *b, int ci)
+{
+    int ra = type_rank(a), rb = type_rank(b);
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    switch (ra) {
+    case 1: {
+        int x = json_is_true(a), y = json_is_true(b);
+        return x < y ? -1 : x > y;
+    }
+    case 2:
+        if (json_is_integer(a) && json_is_integer(b)) {
+            json_int_t x = json_integer_value(a), y = json_integer_value(b);
+            return x < y ? -1 : x > y;
+        } else {
+            double x = json_number_value(a), y = json_number_value(b);
+            return x < y ? -1 : x > y;
+        }
+    case 3: {
+        const char *x = json_string_value(a), *y = json_string_value(b);
+        size_t xl = json_string_length(a), yl = json_string_length(b);
+        if (ci)
+            return ci_cmp(x, xl, y, yl);
+        /* bytewise order of UTF-8 = code point order, as Python's str */
+        size_t n = xl < yl ? xl : yl;
+        int c = memcmp(x, y, n);
+        if (c)
+            return c < 0 ? -1 : 1;
+        return xl < yl ? -1 : xl > yl;
+    }
+    default:
+        return 0;
+    }
+}
+
+int listing_compare(const listing_order *o, const json_t *a, uint64_t seq_a,
+                    const json_t *b, uint64_t seq_b)
+{
+    int seq_desc = 0;
+    if (o) {
+        for (size_t i = 0; i < o->n; i++) {
+            const order_key *k = &o->k[i];
+            int c = value_cmp(json_is_object(a) ? json_object_get(a, k->name) : NULL,
+                              json_is_object(b) ? json_object_get(b, k->name) : NULL,
+                              k->ci);
+            if (c)
+                return k->desc ? -c : c;
+        }
+        seq_desc = o->n > 0 && o->k[0].desc;
+    }
+    int c = seq_a < seq_b ? -1 : seq_a > seq_b;
+    return seq_desc ? -c : c;
+}
+
+/* ---- filters ----------------------------------------------------------- */
+
+const sm_filter *listing_missing_required(const sm_op *op,
+                                          const query_list *q)
+{
+    for (uint16_t i = 0; i < op->nfilters; i++) {
+        const sm_filter *f = &op->filters[i];
+        if (!(f->flags & SM_FILTER_REQUIRED))
+            continue;
+        const query_pair *p = q ? query_get(q, f->query) : NULL;
+        if (!p || p->value_len == 0)
+            return f;
+    }
+    return NULL;
+}
+
+/* A record member as the text a filter sees: strings as they are, integers
+ * in decimal, reals as Python prints them, booleans "true"/"false".  NULL
+ * (no text: never matches) for null, absent, arrays and objects. */
+static const char *value_text(const json_t *v, strbuf *tmp, size_t *len)
+{
+    strbuf_truncate(tmp, 0);
+    if (json_is_string(v)) {
+        *len = json_string_length(v);
+        return json_string_value(v);
+    }
+    if (json_is_integer(v))
+        strbuf_addf(tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    else if (json_is_real(v))
+        jsonio_dump(tmp, v);
+    else if (json_is_boolean(v))
+        strbuf_adds(tmp, json_is_true(v) ? "true" : "false");
+    else
+        return NULL;
+    *len = tmp->len;
+    return tmp->p;
+}
+
+static int eq_match(const json_t *v, const char *s, size_t sl)
+{
+    if (json_is_boolean(v)) {
+        int t = json_is_true(v);
+        if (sl == 1)
+            return s[0] == (t ? '1' : '0');
+        const char *w = t ? "true" : "false";
+        return ci_cmp(s, sl, w, strlen(w)) == 0;
+    }
+    strbuf tmp = STRBUF_INIT;
+    size_t tl = 0;
+    const char *t = value_text(v, &tmp, &tl);
+    int r = t && tl == sl && memcmp(t, s, sl) == 0;
+    strbuf_free(&tmp);
+    return r;
+}
+
+/* s is a case-insensitive substring (prefix when prefix) of v's text. */
+static int text_match(const json_t *v, const char *s, size_t sl, int prefix)
+{
+    strbuf tmp = STRBUF_INIT;
+    size_t tl = 0;
+    const char *t = value_text(v, &tmp, &tl);
+    int r = t && (prefix ? ci_prefix(t, tl, s, sl) : ci_contains(t, tl, s, sl));
+    strbuf_free(&tmp);
+    return r;
+}
+
+static const json_t *field_of(const json_t *rec, const char *name)
+{
+    return json_is_object(rec) ? json_object_get(rec, name) : NULL;
+}
+
+static int any_field_contains(const sm_filter *f, const json_t *rec,
+                              const char *s, size_t sl)
+{
+    for (uint16_t i = 0; i < f->nfields; i++)
+        if (text_match(field_of(rec, f->fields[i]), s, sl, 0))
+            return 1;
+    return 0;
+}
+
+/* The record member whose name equals name[0..nl) ignoring ASCII case. */
+static const json_t *field_ci(const json_t *rec, const char *name, size_t nl)
+{
+    if (!json_is_object(rec))
+        return NULL;
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)rec, k, v) {
+        if (ci_cmp(k, strlen(k), name, nl) == 0)
+            return v;
+    }
+    return NULL;
+}
+
+/* One search token: text (quotes removed), negation, and the length of an
+ * unquoted "NAME:" prefix (0: none). */
+typedef struct token {
+    strbuf text;
+    int neg;
+    size_t name_len;
+} token;
+
+/* Reads the next token from *pp; 0 at the end of the string.
+ * Spaces split tokens outside double quotes; a quote toggles quoting and is
+ * dropped ("a b"c -> a bc); an unterminated quote runs to the end.  A
+ * leading '-' or '!' (before any quote) negates.  The first ':' outside
+ * quotes, after at least one character, separates NAME from the value. */
+static int next_token(const char **pp, token *t)
+{
+    const char *p = *pp;
+    while (*p == ' ')
+        p++;
+    if (!*p) {
+        *pp = p;
+        return 0;
+    }
+    strbuf_truncate(&t->text, 0);
+    t->neg = 0;
+    t->name_len = 0;
+    if (*p == '-' || *p == '!') {
+        t->neg = 1;
+        p++;
+    }
+    int quoted = 0, had_quote = 0;
+    for (; *p && (quoted || *p != ' '); p++) {
+        if (*p == '"') {
+            quoted = !quoted;
+            had_quote = 1;
+            continue;
+        }
+        if (*p == ':' && !quoted && !had_quote && t->name_len == 0 && t->text.len > 0)
+            t->name_len = t->text.len;
+        strbuf_addc(&t->text, *p);
+    }
+    *pp = p;
+    return 1;
+}
+
+static int token_match(const sm_filter *f, const json_t *rec, const token *t)
+{
+    const char *s = t->text.p ? t->text.p : "";
+    size_t sl = t->text.len;
+    if (t->name_len) {
+        const json_t *v = field_ci(rec, s, t->name_len);
+        if (v) { /* NAME names a member of the record: match it only */
+            const char *val = s + t->name_len + 1;
+            size_t vl = sl - t->name_len - 1;
+            int prefix = vl > 0 && val[vl - 1] == '/';
+            return text_match(v, val, vl, prefix);
+        }
+        /* no such member: the whole token is plain text */
+    }
+    return any_field_contains(f, rec, s, sl);
+}
+
+static int tokens_match(const sm_filter *f, const json_t *rec, const char *q)
+{
+    token t = {STRBUF_INIT, 0, 0};
+    int ok = 1;
+    const char *p = q;
+    while (ok && next_token(&p, &t)) {
+        if (t.text.len == 0)
+            continue; /* a lone '-' or "" selects nothing */
+        int m = token_match(f, rec, &t);
+        ok = t.neg ? !m : m;
+    }
+    strbuf_free(&t.text);
+    return ok;
+}
+
+static int words_match(const sm_filter *f, const json_t *rec, const char *s,
+                       size_t sl)
+{
+    size_t i = 0;
+    while (i < sl) {
+        while (i < sl && s[i] == ' ')
+            i++;
+        size_t b = i;
+        while (i < sl && s[i] != ' ')
+            i++;
+        if (i > b && !any_field_contains(f, rec, s + b, i - b))
+            return 0;
+    }
+    return 1;
+}
+
+static int filter_match(const sm_filter *f, const json_t *rec,
+                        const query_pair *p)
+{
+    switch (f->match) {
+    case SM_MATCH_EQ:
+        for (uint16_t i = 0; i < f->nfields; i++)
+            if (eq_match(field_of(rec, f->fields[i]), p->value, p->value_len))
+                return 1;
+        return 0;
+    case SM_MATCH_ICONTAINS:
+        return any_field_contains(f, rec, p->value, p->value_len);
+    case SM_MATCH_WORDS:
+        return words_match(f, rec, p->value, p->value_len);
+    case SM_MATCH_TOKENS:
+        return tokens_match(f, rec, p->value);
+    default:
+        return 1; /* unknown kind: a generator bug; filter nothing out */
+    }
+}
+
+/* An absent first field counts as null, so `exclude null` also leaves out
+ * records without the member. */
+static int excluded(const sm_filter *f, const json_t *rec)
+{
+    if (!f->exclude_json || f->nfields == 0)
+        return 0;
+    json_t *x = json_loads(f->exclude_json, JSON_DECODE_ANY, NULL);
+    if (!x)
+        return 0;
+    const json_t *v = field_of(rec, f->fields[0]);
+    int r = v ? json_equal((json_t *)v, x) : json_is_null(x);
+    json_decref(x);
+    return r;
+}
+
+/* A parameter that is present filters even when empty ("?name=" keeps only
+ * records whose text is ""; icontains "" keeps everything). */
+int listing_pass(const sm_op *op, const query_list *q, const json_t *record)
+{
+    for (uint16_t i = 0; i < op->nfilters; i++) {
+        const sm_filter *f = &op->filters[i];
+        const query_pair *p = q ? query_get(q, f->query) : NULL;
+        if (p) {
+            if (!filter_match(f, record, p))
+                return 0;
+        } else if ((f->flags & SM_FILTER_EXCLUDE) && excluded(f, record)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int listing_overrides_hide(const sm_op *op, const query_list *q,
+                           const char *soft_field)
+{
+    if (!soft_field || !q)
+        return 0;
+    for (uint16_t i = 0; i < op->nfilters; i++) {
+        const sm_filter *f = &op->filters[i];
+        for (uint16_t j = 0; j < f->nfields; j++)
+            if (!strcmp(f->fields[j], soft_field) && query_get(q, f->query))
+                return 1;
+    }
+    return 0;
+}

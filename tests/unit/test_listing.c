@@ -1,0 +1,350 @@
+/*
+ * test_listing.c — list order ("-pinned ~name", Python-like type order,
+ * ties by creation sequence) and query filters: eq, icontains, words,
+ * tokens (negation, quotes, NAME:value, prefix), exclude, required and
+ * the soft-delete override.  Written by the RT-AUX helper (issue 4).
+ */
+#include "unit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonio.h"
+#include "listing.h"
+#include "query.h"
+
+/* ---- order ------------------------------------------------------------- */
+
+typedef struct row {
+    json_t *rec;
+    uint64_t seq;
+} row;
+
+static const listing_order *sort_order;
+
+static int row_cmp(const void *a, const void *b)
+{
+    const row *x = a, *y = b;
+    return listing_compare(sort_order, x->rec, x->seq, y->rec, y->seq);
+}
+
+/* Sorts the records of the JSON array text (seq = index + 1) and returns
+ * the compact JSON of their member `show`, in order. */
+static char *sorted(const char *order, const char *records, const char *show)
+{
+    listing_order *o = NULL;
+    assert_int_equal(listing_order_parse(order, &o), 0);
+    json_t *a = unit_json(records);
+    size_t n = json_array_size(a);
+    row *rows = calloc(n, sizeof *rows);
+    for (size_t i = 0; i < n; i++) {
+        rows[i].rec = json_array_get(a, i);
+        rows[i].seq = i + 1;
+    }
+    sort_order = o;
+    qsort(rows, n, sizeof *rows, row_cmp);
+    json_t *out = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_object_get(rows[i].rec, show);
+        json_array_append(out, v ? v : json_null());
+    }
+    char *s = unit_dump(out);
+    json_decref(out);
+    json_decref(a);
+    free(rows);
+    listing_order_free(o);
+    return s;
+}
+
+static void expect_sorted(const char *order, const char *records,
+                          const char *show, const char *want)
+{
+    char *got = sorted(order, records, show);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_order_parse(void **state)
+{
+    (void)state;
+    listing_order *o = (listing_order *)1;
+    assert_int_equal(listing_order_parse(NULL, &o), 0);
+    assert_null(o);
+    o = (listing_order *)1;
+    assert_int_equal(listing_order_parse("", &o), 0);
+    assert_null(o);
+    o = (listing_order *)1;
+    assert_int_equal(listing_order_parse("   ", &o), 0);
+    assert_null(o);
+    assert_int_equal(listing_order_parse("- name", &o), -1);
+    assert_null(o);
+    assert_int_equal(listing_order_parse("name ~", &o), -1);
+    assert_null(o);
+    assert_int_equal(listing_order_parse("-~", &o), -1);
+    assert_int_equal(listing_order_parse("-pinned  ~name", &o), 0);
+    assert_non_null(o);
+    listing_order_free(o);
+    listing_order_free(NULL);
+}
+
+static void test_order_pinned_name(void **state)
+{
+    (void)state;
+    const char *recs =
+        "[{\"n\":1,\"pinned\":false,\"name\":\"beta\"},"
+        " {\"n\":2,\"pinned\":true,\"name\":\"Zed\"},"
+        " {\"n\":3,\"pinned\":true,\"name\":\"alpha\"},"
+        " {\"n\":4,\"pinned\":false,\"name\":\"Alpha\"},"
+        " {\"n\":5,\"pinned\":false,\"name\":\"BETA\"}]";
+    /* pinned first; names case-insensitively; the beta/BETA tie by
+     * sequence, descending because the first key is */
+    expect_sorted("-pinned ~name", recs, "n", "[3,2,4,5,1]");
+    /* "~-name" is the same key as "-~name" */
+    expect_sorted("~-name", recs, "n", "[2,5,1,4,3]");
+    /* without '~': bytewise, upper case first; ties ascending */
+    expect_sorted("name", recs, "n", "[4,5,2,3,1]");
+    expect_sorted("pinned", recs, "n", "[1,4,5,2,3]");
+    /* no order: creation order */
+    expect_sorted(NULL, recs, "n", "[1,2,3,4,5]");
+}
+
+static void test_order_types(void **state)
+{
+    (void)state;
+    /* null (and absent) < false < true < numbers < strings < containers */
+    const char *recs =
+        "[{\"n\":1,\"v\":\"a\"},{\"n\":2,\"v\":2.5},{\"n\":3,\"v\":true},"
+        " {\"n\":4,\"v\":null},{\"n\":5,\"v\":false},{\"n\":6,\"v\":2},"
+        " {\"n\":7},{\"n\":8,\"v\":[1]},{\"n\":9,\"v\":-3},{\"n\":10,\"v\":\"B\"}]";
+    expect_sorted("v", recs, "n", "[4,7,5,3,9,6,2,10,1,8]");
+    expect_sorted("-v", recs, "n", "[8,1,10,2,6,9,3,5,7,4]");
+    expect_sorted("~v", recs, "n", "[4,7,5,3,9,6,2,1,10,8]");
+}
+
+/* ---- filters ----------------------------------------------------------- */
+
+static const char *const f_name[] = {"name"};
+static const char *const f_pinned[] = {"pinned"};
+static const char *const f_id[] = {"id"};
+static const char *const f_text[] = {"name", "path"};
+static const char *const f_search[] = {"path", "type"};
+static const char *const f_deleted[] = {"deleted"};
+static const char *const f_mode[] = {"creation_mode"};
+static const char *const f_key[] = {"key"};
+
+static const sm_filter filters[] = {
+    {"name", SM_MATCH_EQ, 0, 1, f_name, NULL, NULL},
+    {"pinned", SM_MATCH_EQ, 0, 1, f_pinned, NULL, NULL},
+    {"id", SM_MATCH_EQ, 0, 1, f_id, NULL, NULL},
+    {"q", SM_MATCH_ICONTAINS, 0, 2, f_text, NULL, NULL},
+    {"words", SM_MATCH_WORDS, 0, 2, f_text, NULL, NULL},
+    {"search", SM_MATCH_TOKENS, 0, 2, f_search, NULL, NULL},
+    {"deleted", SM_MATCH_EQ, 0, 1, f_deleted, NULL, NULL},
+    {"creation_mode", SM_MATCH_EQ, SM_FILTER_EXCLUDE, 1, f_mode, NULL,
+     "\"unlisted\""},
+};
+
+static const sm_op list_op = {
+    .id = "things_list", .path = "/api/things/", .method = SM_GET,
+    .kind = SM_OP_LIST, .status = 200, .resource = 0,
+    .request_model = -1, .response_model = -1,
+    .nfilters = sizeof filters / sizeof filters[0], .filters = filters,
+};
+
+static const sm_filter req_filters[] = {
+    {"key", SM_MATCH_EQ, SM_FILTER_REQUIRED, 1, f_key, "Key not provided",
+     NULL},
+    {"other", SM_MATCH_EQ, 0, 1, f_key, NULL, NULL},
+};
+
+static const sm_op values_op = {
+    .id = "things_values", .path = "/api/things/values/", .method = SM_GET,
+    .kind = SM_OP_LIST, .status = 200, .request_model = -1,
+    .response_model = -1, .nfilters = 2, .filters = req_filters,
+};
+
+static const char *R1 =
+    "{\"id\":7,\"name\":\"Alpha Report\",\"path\":\"Team/Reports/Alpha\","
+    "\"type\":\"insight\",\"pinned\":true,\"deleted\":false,"
+    "\"creation_mode\":\"default\"}";
+static const char *R2 =
+    "{\"id\":8,\"name\":\"beta\",\"path\":\"Team/Folder\",\"type\":\"folder\","
+    "\"pinned\":false,\"deleted\":true,\"creation_mode\":\"unlisted\"}";
+static const char *R3 =
+    "{\"id\":9,\"name\":null,\"path\":\"c:d e\",\"type\":\"x\",\"pinned\":false,"
+    "\"deleted\":false,\"creation_mode\":null,\"size\":1.5}";
+
+static int pass(const sm_op *op, const char *qs, const char *rec)
+{
+    query_list q;
+    query_parse(&q, qs);
+    json_t *r = unit_json(rec);
+    int ok = listing_pass(op, &q, r);
+    json_decref(r);
+    query_free(&q);
+    return ok;
+}
+
+/* Expected pass/fail of R1, R2, R3 for one query string. */
+static void expect3(const char *qs, int r1, int r2, int r3)
+{
+    int g1 = pass(&list_op, qs, R1), g2 = pass(&list_op, qs, R2),
+        g3 = pass(&list_op, qs, R3);
+    if (g1 != r1 || g2 != r2 || g3 != r3)
+        fail_msg("%s: got %d%d%d, want %d%d%d", qs, g1, g2, g3, r1, r2, r3);
+}
+
+static void test_eq(void **state)
+{
+    (void)state;
+    expect3("", 1, 0, 1); /* only the exclude filter: unlisted left out */
+    expect3("name=beta&creation_mode=unlisted", 0, 1, 0);
+    expect3("name=Beta&creation_mode=unlisted", 0, 0, 0); /* strings exact */
+    expect3("name=Alpha+Report", 1, 0, 0);
+    expect3("name=null", 0, 0, 0);          /* null matches nothing */
+    expect3("id=7", 1, 0, 0);
+    expect3("id=07", 0, 0, 0);               /* decimal text, not a number */
+    expect3("id=8&id=7", 1, 0, 0);           /* last value wins */
+    expect3("pinned=TRUE", 1, 0, 0);         /* bools case-insensitive */
+    expect3("pinned=1", 1, 0, 0);
+    expect3("pinned=False", 0, 0, 1);
+    expect3("pinned=0", 0, 0, 1);
+    expect3("pinned=yes", 0, 0, 0);
+    expect3("pinned=", 0, 0, 0);             /* present but empty filters */
+    expect3("deleted=true", 0, 0, 0);        /* R2 still excluded: unlisted */
+    expect3("deleted=true&creation_mode=unlisted", 0, 1, 0);
+}
+
+static void test_exclude(void **state)
+{
+    (void)state;
+    /* the parameter present: an ordinary eq filter, no exclusion */
+    expect3("creation_mode=unlisted", 0, 1, 0);
+    expect3("creation_mode=default", 1, 0, 0);
+    expect3("creation_mode=", 0, 0, 0);
+}
+
+static void test_icontains_words(void **state)
+{
+    (void)state;
+    expect3("q=report", 1, 0, 0);            /* name */
+    expect3("q=FOLDER&creation_mode=unlisted", 0, 1, 0); /* path */
+    expect3("q=", 1, 0, 1);
+    expect3("q=zzz", 0, 0, 0);
+    expect3("q=alpha+report", 1, 0, 0);      /* one substring with a space */
+    expect3("words=report+alpha", 1, 0, 0);  /* every word, any order */
+    expect3("words=team+ALPHA", 1, 0, 0);    /* words from different fields */
+    expect3("words=alpha+beta", 0, 0, 0);
+    expect3("words=++", 1, 0, 1);            /* no words: everything */
+}
+
+static void test_tokens(void **state)
+{
+    (void)state;
+    /* plain tokens: substring of path or type */
+    expect3("search=reports", 1, 0, 0);
+    expect3("search=INSIGHT", 1, 0, 0);
+    expect3("search=report", 1, 0, 0);       /* path "Team/Reports/Alpha" */
+    expect3("search=alpha+report", 1, 0, 0); /* both tokens in the path */
+    expect3("search=beta", 0, 0, 0);         /* name is not a search field */
+}
+
+static void test_tokens_syntax(void **state)
+{
+    (void)state;
+    /* negation with '-' and '!' */
+    expect3("search=-reports", 0, 0, 1);
+    expect3("search=-reports&creation_mode=unlisted", 0, 1, 0);
+    expect3("search=%21folder", 1, 0, 1);
+    /* all tokens ANDed */
+    expect3("search=team+-folder", 1, 0, 0);
+    /* quotes keep words together: -"team reports" is one negated token
+     * (no path contains "team reports"), -team reports is two */
+    expect3("search=-%22team+reports%22", 1, 0, 1);
+    expect3("search=-team+reports", 0, 0, 0);
+    expect3("search=%22c%3Ad+e%22", 0, 0, 1);
+    expect3("search=%22c%3Ad+x%22", 0, 0, 0);
+    /* NAME:value: that member only, case-insensitive, any member */
+    expect3("search=name%3A%22alpha+report%22", 1, 0, 0);
+    expect3("search=name%3Aalpha+report", 1, 0, 0);
+    expect3("search=NAME%3Abeta&creation_mode=unlisted", 0, 1, 0);
+    expect3("search=type%3AFOLD&creation_mode=unlisted", 0, 1, 0);
+    expect3("search=-type%3Afolder", 1, 0, 1);
+    expect3("search=-type%3Afolder&creation_mode=unlisted", 0, 0, 0);
+    expect3("search=-type%3Ainsight&creation_mode=unlisted", 0, 1, 0);
+    expect3("search=%21type%3Ainsight", 0, 0, 1);
+    /* a value ending in '/' is a prefix match (the '/' included) */
+    expect3("search=path%3Ateam%2F", 1, 0, 0);
+    expect3("search=PATH%3Ateam%2Ff", 0, 0, 0);
+    expect3("search=path%3Areports%2F", 0, 0, 0);
+    expect3("search=path%3Areports", 1, 0, 0);
+    expect3("search=path%3ATeam%2FReports%2F", 1, 0, 0);
+    /* numbers as text; null never matches */
+    expect3("search=size%3A1.5", 0, 0, 1);
+    expect3("search=name%3Anull", 0, 0, 0);
+    /* NAME that is no member: the whole token is plain text */
+    expect3("search=c%3Ad", 0, 0, 1);
+    expect3("search=nope%3Ax", 0, 0, 0);
+    /* lone markers select nothing */
+    expect3("search=-+%21+%22%22", 1, 0, 1);
+    expect3("search=", 1, 0, 1);
+}
+
+static void test_required(void **state)
+{
+    (void)state;
+    query_list q;
+    query_parse(&q, NULL);
+    assert_ptr_equal(listing_missing_required(&values_op, &q), &req_filters[0]);
+    query_free(&q);
+    query_parse(&q, "key=");
+    assert_ptr_equal(listing_missing_required(&values_op, &q), &req_filters[0]);
+    query_free(&q);
+    query_parse(&q, "key=x&key=");           /* last value wins: empty */
+    assert_ptr_equal(listing_missing_required(&values_op, &q), &req_filters[0]);
+    query_free(&q);
+    query_parse(&q, "key=%24browser");
+    assert_null(listing_missing_required(&values_op, &q));
+    query_free(&q);
+    query_parse(&q, "other=1");
+    assert_null(listing_missing_required(&list_op, &q));
+    query_free(&q);
+    assert_int_equal(pass(&values_op, "key=%24browser",
+                          "{\"key\":\"$browser\"}"), 1);
+    assert_int_equal(pass(&values_op, "key=%24os", "{\"key\":\"$browser\"}"), 0);
+}
+
+static void test_overrides_hide(void **state)
+{
+    (void)state;
+    query_list q;
+    query_parse(&q, "deleted=true");
+    assert_int_equal(listing_overrides_hide(&list_op, &q, "deleted"), 1);
+    assert_int_equal(listing_overrides_hide(&list_op, &q, "archived"), 0);
+    assert_int_equal(listing_overrides_hide(&list_op, &q, NULL), 0);
+    query_free(&q);
+    query_parse(&q, "deleted=");
+    assert_int_equal(listing_overrides_hide(&list_op, &q, "deleted"), 1);
+    query_free(&q);
+    query_parse(&q, "name=x");
+    assert_int_equal(listing_overrides_hide(&list_op, &q, "deleted"), 0);
+    assert_int_equal(listing_overrides_hide(&values_op, &q, "deleted"), 0);
+    query_free(&q);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_order_parse),
+        cmocka_unit_test(test_order_pinned_name),
+        cmocka_unit_test(test_order_types),
+        cmocka_unit_test(test_eq),
+        cmocka_unit_test(test_exclude),
+        cmocka_unit_test(test_icontains_words),
+        cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_tokens_syntax),
+        cmocka_unit_test(test_required),
+        cmocka_unit_test(test_overrides_hide),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
