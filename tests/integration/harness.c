@@ -828,6 +828,28 @@ void http_auth(server *s, const char *method, const char *path,
     http_do(s, &q, r);
 }
 
+void http_key(server *s, const char *method, const char *path, const char *key,
+              const char *body, http_resp *r)
+{
+    if (!key || key == HTTP_NONE) {
+        http_auth(s, method, path, key, body, r);
+        return;
+    }
+    char *auth = xprintf("Bearer %s", key);
+    http_auth(s, method, path, auth, body, r);
+    free(auth);
+}
+
+void h_expect_key(server *s, const char *method, const char *path,
+                  const char *key, const char *body, long status,
+                  const char *resp, const char *file, int line)
+{
+    http_resp r;
+    http_key(s, method, path, key, body, &r);
+    h_assert_resp(&r, status, resp, file, line);
+    http_resp_free(&r);
+}
+
 void http_resp_free(http_resp *r)
 {
     free(r->body);

@@ -122,6 +122,10 @@ void http(server *s, const char *method, const char *path, const char *body,
 /* Shorthand with an explicit Authorization value (or HTTP_NONE). */
 void http_auth(server *s, const char *method, const char *path,
                const char *auth, const char *body, http_resp *r);
+/* Shorthand by key: key NULL = the default key, HTTP_NONE = no
+ * Authorization header, else "Bearer <key>". */
+void http_key(server *s, const char *method, const char *path, const char *key,
+              const char *body, http_resp *r);
 void http_resp_free(http_resp *r);
 /* n identical requests at once (curl multi, one connection each); fills
  * out[0..n) in request order.  Fails the test if a transfer fails. */
@@ -169,6 +173,12 @@ void h_assert_contains(const char *hay, const char *needle, const char *what,
 #define ASSERT_BODY(r, b) h_assert_body((r), (b), __FILE__, __LINE__)
 /* Exact status + body bytes + Content-Type: application/json. */
 #define ASSERT_JSON_RESP(r, st, b) h_assert_resp((r), (st), (b), __FILE__, __LINE__)
+/* One request by key (http_key) whose answer must be status + JSON body. */
+#define EXPECT_KEY(s, m, p, key, body, st, resp)                               \
+    h_expect_key((s), (m), (p), (key), (body), (st), (resp), __FILE__, __LINE__)
+void h_expect_key(server *s, const char *method, const char *path,
+                  const char *key, const char *body, long status,
+                  const char *resp, const char *file, int line);
 /* Exact PostHog error envelope (attr NULL means JSON null) + content type. */
 #define ASSERT_ERROR(r, st, type, code, detail, attr)                          \
     h_assert_error((r), (st), (type), (code), (detail), (attr), __FILE__, __LINE__)

@@ -35,29 +35,6 @@ static int setup(void **state)
     return 0;
 }
 
-static void call(server *s, const char *method, const char *path, const char *key,
-                 const char *body, http_resp *r)
-{
-    if (!key) {
-        http(s, method, path, body, r);
-    } else if (key == HTTP_NONE) {
-        http_auth(s, method, path, HTTP_NONE, body, r);
-    } else {
-        char *auth = xprintf("Bearer %s", key);
-        http_auth(s, method, path, auth, body, r);
-        free(auth);
-    }
-}
-
-static void expect(server *s, const char *method, const char *path, const char *key,
-                   const char *body, long status, const char *resp)
-{
-    http_resp r;
-    call(s, method, path, key, body, &r);
-    ASSERT_JSON_RESP(&r, status, resp);
-    http_resp_free(&r);
-}
-
 /* DataColorTheme in declared order (created_by: the default caller). */
 static char *theme(int id, const char *name, const char *colors, int clock_s)
 {
@@ -69,20 +46,20 @@ static char *theme(int id, const char *name, const char *colors, int clock_s)
 static void test_create_retrieve_list(void **state)
 {
     server *s = *state;
-    expect(s, "GET", DCT, NULL, NULL, 200, "[]");
+    EXPECT_KEY(s, "GET", DCT, NULL, NULL, 200, "[]");
     char *t1 = theme(1, "Ocean", "[\"#1f77b4\",\"#ff7f0e\"]", 0);
-    expect(s, "POST", DCT, NULL, "{\"name\":\"Ocean\",\"colors\":[\"#1f77b4\",\"#ff7f0e\"]}",
+    EXPECT_KEY(s, "POST", DCT, NULL, "{\"name\":\"Ocean\",\"colors\":[\"#1f77b4\",\"#ff7f0e\"]}",
            201, t1);
     /* colors defaults to []; read-only input is ignored */
     char *t2 = theme(2, "Plain", "[]", 1);
-    expect(s, "POST", DCT, "phx_proj_write",
+    EXPECT_KEY(s, "POST", DCT, "phx_proj_write",
            "{\"name\":\"Plain\",\"is_global\":true,\"id\":9,\"created_by\":null}", 201, t2);
-    expect(s, "GET", DCT "1/", NULL, NULL, 200, t1);
-    expect(s, "GET", DCT "2/", "phx_proj_read", NULL, 200, t2);
+    EXPECT_KEY(s, "GET", DCT "1/", NULL, NULL, 200, t1);
+    EXPECT_KEY(s, "GET", DCT "2/", "phx_proj_read", NULL, 200, t2);
     /* the list is a plain array (not the paginated envelope) */
     char *list = xprintf("[%s,%s]", t1, t2);
-    expect(s, "GET", DCT, NULL, NULL, 200, list);
-    expect(s, "GET", "/api/environments/2/data_color_themes/", NULL, NULL, 200, "[]");
+    EXPECT_KEY(s, "GET", DCT, NULL, NULL, 200, list);
+    EXPECT_KEY(s, "GET", "/api/environments/2/data_color_themes/", NULL, NULL, 200, "[]");
     free(list);
     free(t1);
     free(t2);
@@ -92,20 +69,20 @@ static void test_create_validation(void **state)
 {
     server *s = *state;
     http_resp r;
-    call(s, "POST", DCT, NULL, "{}", &r);
+    http_key(s, "POST", DCT, NULL, "{}", &r);
     ASSERT_VALIDATION(&r, "required", "This field is required.", "name");
     http_resp_free(&r);
-    call(s, "POST", DCT, NULL, "{\"name\":\"\"}", &r);
+    http_key(s, "POST", DCT, NULL, "{\"name\":\"\"}", &r);
     ASSERT_VALIDATION(&r, "blank", "This field may not be blank.", "name");
     http_resp_free(&r);
-    call(s, "POST", DCT, NULL, "{\"name\":null}", &r);
+    http_key(s, "POST", DCT, NULL, "{\"name\":null}", &r);
     ASSERT_VALIDATION(&r, "null", "This field may not be null.", "name");
     http_resp_free(&r);
     char big[160];
     memset(big, 'x', 101);
     big[101] = '\0';
     char *body = xprintf("{\"name\":\"%s\"}", big);
-    call(s, "POST", DCT, NULL, body, &r);
+    http_key(s, "POST", DCT, NULL, body, &r);
     ASSERT_VALIDATION(&r, "max_length", "Ensure this field has no more than 100 characters.",
                       "name");
     http_resp_free(&r);
@@ -116,34 +93,34 @@ static void test_create_validation(void **state)
     ASSERT_ERROR(&r, 415, "invalid_request", "unsupported_media_type",
                  "Unsupported media type \"text/plain\" in request.", NULL);
     http_resp_free(&r);
-    expect(s, "GET", DCT, NULL, NULL, 200, "[]");
+    EXPECT_KEY(s, "GET", DCT, NULL, NULL, 200, "[]");
 }
 
 static void test_patch(void **state)
 {
     server *s = *state;
     http_resp r;
-    call(s, "POST", DCT, NULL, "{\"name\":\"Ocean\",\"colors\":[\"#000\"]}", &r);
+    http_key(s, "POST", DCT, NULL, "{\"name\":\"Ocean\",\"colors\":[\"#000\"]}", &r);
     ASSERT_STATUS(&r, 201);
     http_resp_free(&r);
     char *exp = theme(1, "Sea", "[\"#000\"]", 0);
-    expect(s, "PATCH", DCT "1/", NULL, "{\"name\":\"Sea\"}", 200, exp);
-    expect(s, "GET", DCT "1/", NULL, NULL, 200, exp);
+    EXPECT_KEY(s, "PATCH", DCT "1/", NULL, "{\"name\":\"Sea\"}", 200, exp);
+    EXPECT_KEY(s, "GET", DCT "1/", NULL, NULL, 200, exp);
     free(exp);
     exp = theme(1, "Sea", "[\"#111\",\"#222\"]", 0);
-    expect(s, "PATCH", DCT "1/", "phx_proj_write", "{\"colors\":[\"#111\",\"#222\"]}", 200, exp);
-    call(s, "PATCH", DCT "1/", NULL, "{\"name\":\"\"}", &r);
+    EXPECT_KEY(s, "PATCH", DCT "1/", "phx_proj_write", "{\"colors\":[\"#111\",\"#222\"]}", 200, exp);
+    http_key(s, "PATCH", DCT "1/", NULL, "{\"name\":\"\"}", &r);
     ASSERT_VALIDATION(&r, "blank", "This field may not be blank.", "name");
     http_resp_free(&r);
-    call(s, "PATCH", DCT "1/", NULL, "{\"name\":null}", &r);
+    http_key(s, "PATCH", DCT "1/", NULL, "{\"name\":null}", &r);
     ASSERT_VALIDATION(&r, "null", "This field may not be null.", "name");
     http_resp_free(&r);
-    expect(s, "GET", DCT "1/", NULL, NULL, 200, exp);
+    EXPECT_KEY(s, "GET", DCT "1/", NULL, NULL, 200, exp);
     free(exp);
-    call(s, "PATCH", DCT "2/", NULL, "{\"name\":\"x\"}", &r);
+    http_key(s, "PATCH", DCT "2/", NULL, "{\"name\":\"x\"}", &r);
     ASSERT_NOT_FOUND(&r);
     http_resp_free(&r);
-    call(s, "PATCH", "/api/environments/2/data_color_themes/1/", NULL, "{\"name\":\"x\"}", &r);
+    http_key(s, "PATCH", "/api/environments/2/data_color_themes/1/", NULL, "{\"name\":\"x\"}", &r);
     ASSERT_NOT_FOUND(&r);
     http_resp_free(&r);
 }
@@ -153,36 +130,36 @@ static void test_delete(void **state)
 {
     server *s = *state;
     http_resp r;
-    call(s, "POST", DCT, NULL, "{\"name\":\"Gone\"}", &r);
+    http_key(s, "POST", DCT, NULL, "{\"name\":\"Gone\"}", &r);
     ASSERT_STATUS(&r, 201);
     http_resp_free(&r);
-    call(s, "POST", DCT, NULL, "{\"name\":\"Stays\"}", &r);
+    http_key(s, "POST", DCT, NULL, "{\"name\":\"Stays\"}", &r);
     ASSERT_STATUS(&r, 201);
     http_resp_free(&r);
-    call(s, "DELETE", DCT "1/", NULL, NULL, &r);
+    http_key(s, "DELETE", DCT "1/", NULL, NULL, &r);
     ASSERT_STATUS(&r, 204);
     ASSERT_BODY(&r, "");
     http_resp_free(&r);
-    call(s, "GET", DCT "1/", NULL, NULL, &r);
+    http_key(s, "GET", DCT "1/", NULL, NULL, &r);
     ASSERT_NOT_FOUND(&r);
     http_resp_free(&r);
-    call(s, "PATCH", DCT "1/", NULL, "{\"name\":\"back\"}", &r);
+    http_key(s, "PATCH", DCT "1/", NULL, "{\"name\":\"back\"}", &r);
     ASSERT_NOT_FOUND(&r);
     http_resp_free(&r);
-    call(s, "DELETE", DCT "1/", "phx_proj_write", NULL, &r);
+    http_key(s, "DELETE", DCT "1/", "phx_proj_write", NULL, &r);
     ASSERT_NOT_FOUND(&r);
     http_resp_free(&r);
     char *t2 = theme(2, "Stays", "[]", 1);
     char *list = xprintf("[%s]", t2);
-    expect(s, "GET", DCT, NULL, NULL, 200, list);
+    EXPECT_KEY(s, "GET", DCT, NULL, NULL, 200, list);
     free(list);
     free(t2);
     /* ids are not reused */
-    call(s, "POST", DCT, NULL, "{\"name\":\"New\"}", &r);
+    http_key(s, "POST", DCT, NULL, "{\"name\":\"New\"}", &r);
     ASSERT_STATUS(&r, 201);
     ASSERT_FIELD(&r, "id", "3");
     http_resp_free(&r);
-    call(s, "DELETE", DCT "99/", NULL, NULL, &r);
+    http_key(s, "DELETE", DCT "99/", NULL, NULL, &r);
     ASSERT_NOT_FOUND(&r);
     http_resp_free(&r);
 }
@@ -191,7 +168,7 @@ static void test_auth_and_scopes(void **state)
 {
     server *s = *state;
     http_resp r;
-    call(s, "POST", DCT, NULL, "{\"name\":\"T\"}", &r);
+    http_key(s, "POST", DCT, NULL, "{\"name\":\"T\"}", &r);
     ASSERT_STATUS(&r, 201);
     http_resp_free(&r);
     struct { const char *m, *p, *body; } ops[] = {
@@ -202,24 +179,24 @@ static void test_auth_and_scopes(void **state)
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         print_message("%s %s\n", ops[i].m, ops[i].p);
         bool write = strcmp(ops[i].m, "GET") != 0;
-        call(s, ops[i].m, ops[i].p, HTTP_NONE, ops[i].body, &r);
+        http_key(s, ops[i].m, ops[i].p, HTTP_NONE, ops[i].body, &r);
         NOT_AUTHENTICATED(&r);
         http_resp_free(&r);
-        call(s, ops[i].m, ops[i].p, "phx_other", ops[i].body, &r);
+        http_key(s, ops[i].m, ops[i].p, "phx_other", ops[i].body, &r);
         if (write)
             MISSING_SCOPE(&r, "project:write");
         else
             MISSING_SCOPE(&r, "project:read");
         http_resp_free(&r);
         if (write) {
-            call(s, ops[i].m, ops[i].p, "phx_proj_read", ops[i].body, &r);
+            http_key(s, ops[i].m, ops[i].p, "phx_proj_read", ops[i].body, &r);
             MISSING_SCOPE(&r, "project:write");
             http_resp_free(&r);
         }
     }
     /* nothing changed */
     char *t1 = theme(1, "T", "[]", 0);
-    expect(s, "GET", DCT "1/", "phx_proj_read", NULL, 200, t1);
+    EXPECT_KEY(s, "GET", DCT "1/", "phx_proj_read", NULL, 200, t1);
     free(t1);
 }
 

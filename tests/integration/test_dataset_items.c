@@ -41,29 +41,6 @@ static int setup(void **state)
     return 0;
 }
 
-static void call(server *s, const char *method, const char *path, const char *key,
-                 const char *body, http_resp *r)
-{
-    if (!key) {
-        http(s, method, path, body, r);
-    } else if (key == HTTP_NONE) {
-        http_auth(s, method, path, HTTP_NONE, body, r);
-    } else {
-        char *auth = xprintf("Bearer %s", key);
-        http_auth(s, method, path, auth, body, r);
-        free(auth);
-    }
-}
-
-static void expect(server *s, const char *method, const char *path, const char *key,
-                   const char *body, long status, const char *resp)
-{
-    http_resp r;
-    call(s, method, path, key, body, &r);
-    ASSERT_JSON_RESP(&r, status, resp);
-    http_resp_free(&r);
-}
-
 static bool is_uuid(const char *u)
 {
     if (!u || strlen(u) != 36)
@@ -129,18 +106,18 @@ static void test_create_retrieve_list(void **state)
     char *jb = item_json(b, DS2, mid_b, 1);
     char *pa = xprintf(DI "%s/", a);
     char *pb = xprintf(DI "%s/", b);
-    expect(s, "GET", pa, NULL, NULL, 200, ja);
-    expect(s, "GET", pb, "phx_ds_read", NULL, 200, jb);
+    EXPECT_KEY(s, "GET", pa, NULL, NULL, 200, ja);
+    EXPECT_KEY(s, "GET", pb, "phx_ds_read", NULL, 200, jb);
     char *list = xprintf("{\"count\":2,\"next\":null,\"previous\":null,\"results\":[%s,%s]}",
                          ja, jb);
-    expect(s, "GET", DI, NULL, NULL, 200, list);
+    EXPECT_KEY(s, "GET", DI, NULL, NULL, 200, list);
     free(list);
     /* ?dataset= filters */
     list = xprintf("{\"count\":1,\"next\":null,\"previous\":null,\"results\":[%s]}", jb);
-    expect(s, "GET", DI "?dataset=" DS2, NULL, NULL, 200, list);
+    EXPECT_KEY(s, "GET", DI "?dataset=" DS2, NULL, NULL, 200, list);
     free(list);
-    expect(s, "GET", DI "?dataset=" MISSING_UUID, NULL, NULL, 200, EMPTY_PAGE);
-    expect(s, "GET", "/api/environments/2/dataset_items/", NULL, NULL, 200, EMPTY_PAGE);
+    EXPECT_KEY(s, "GET", DI "?dataset=" MISSING_UUID, NULL, NULL, 200, EMPTY_PAGE);
+    EXPECT_KEY(s, "GET", "/api/environments/2/dataset_items/", NULL, NULL, 200, EMPTY_PAGE);
     free(pa);
     free(pb);
     free(ja);
@@ -153,25 +130,25 @@ static void test_create_validation(void **state)
 {
     server *s = *state;
     http_resp r;
-    call(s, "POST", DI, NULL, "{}", &r);
+    http_key(s, "POST", DI, NULL, "{}", &r);
     ASSERT_VALIDATION(&r, "required", "This field is required.", "dataset");
     http_resp_free(&r);
-    call(s, "POST", DI, NULL, "{\"dataset\":\"not-a-uuid\"}", &r);
+    http_key(s, "POST", DI, NULL, "{\"dataset\":\"not-a-uuid\"}", &r);
     ASSERT_VALIDATION(&r, "invalid_input", "Must be a valid UUID.", "dataset");
     http_resp_free(&r);
-    call(s, "POST", DI, NULL, "{\"dataset\":null}", &r);
+    http_key(s, "POST", DI, NULL, "{\"dataset\":null}", &r);
     ASSERT_VALIDATION(&r, "null", "This field may not be null.", "dataset");
     http_resp_free(&r);
     char big[300];
     memset(big, 'x', 256);
     big[256] = '\0';
     char *body = xprintf("{\"dataset\":\"" DS1 "\",\"ref_trace_id\":\"%s\"}", big);
-    call(s, "POST", DI, NULL, body, &r);
+    http_key(s, "POST", DI, NULL, body, &r);
     ASSERT_VALIDATION(&r, "max_length", "Ensure this field has no more than 255 characters.",
                       "ref_trace_id");
     http_resp_free(&r);
     free(body);
-    call(s, "POST", DI, NULL, "{\"dataset\":\"" DS1 "\",\"ref_timestamp\":\"yesterday\"}", &r);
+    http_key(s, "POST", DI, NULL, "{\"dataset\":\"" DS1 "\",\"ref_timestamp\":\"yesterday\"}", &r);
     ASSERT_VALIDATION(&r, "invalid_input",
                       "Datetime has wrong format. Use one of these formats instead: "
                       "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
@@ -183,7 +160,7 @@ static void test_create_validation(void **state)
     ASSERT_ERROR(&r, 415, "invalid_request", "unsupported_media_type",
                  "Unsupported media type \"text/plain\" in request.", NULL);
     http_resp_free(&r);
-    expect(s, "GET", DI, NULL, NULL, 200, EMPTY_PAGE);
+    EXPECT_KEY(s, "GET", DI, NULL, NULL, 200, EMPTY_PAGE);
 }
 
 static void test_retrieve_not_found(void **state)
@@ -192,10 +169,10 @@ static void test_retrieve_not_found(void **state)
     http_resp r;
     const char *paths[] = {DI MISSING_UUID "/", DI "nope/", DI "1/", NULL};
     for (int i = 0; paths[i]; i++) {
-        call(s, "GET", paths[i], NULL, NULL, &r);
+        http_key(s, "GET", paths[i], NULL, NULL, &r);
         ASSERT_NOT_FOUND(&r);
         http_resp_free(&r);
-        call(s, "PATCH", paths[i], NULL, "{}", &r);
+        http_key(s, "PATCH", paths[i], NULL, "{}", &r);
         ASSERT_NOT_FOUND(&r);
         http_resp_free(&r);
     }
@@ -212,29 +189,29 @@ static void test_patch_and_soft_delete(void **state)
         "\"input\":null,\"output\":{\"a\":1},\"metadata\":null,\"ref_trace_id\":null,"
         "\"ref_timestamp\":null,\"ref_source_id\":null,\"deleted\":false";
     char *exp = item_json(id, DS1, mid_out, 0);
-    expect(s, "PATCH", p, NULL, "{\"output\":{\"a\":1},\"id\":\"" MISSING_UUID "\"}", 200, exp);
-    expect(s, "GET", p, NULL, NULL, 200, exp);
+    EXPECT_KEY(s, "PATCH", p, NULL, "{\"output\":{\"a\":1},\"id\":\"" MISSING_UUID "\"}", 200, exp);
+    EXPECT_KEY(s, "GET", p, NULL, NULL, 200, exp);
     free(exp);
 
     const char *mid_del =
         "\"input\":null,\"output\":{\"a\":1},\"metadata\":null,\"ref_trace_id\":null,"
         "\"ref_timestamp\":null,\"ref_source_id\":null,\"deleted\":true";
     exp = item_json(id, DS1, mid_del, 0);
-    expect(s, "PATCH", p, "phx_ds_write", "{\"deleted\":true}", 200, exp);
+    EXPECT_KEY(s, "PATCH", p, "phx_ds_write", "{\"deleted\":true}", 200, exp);
     free(exp);
     http_resp r;
-    call(s, "GET", p, NULL, NULL, &r);
+    http_key(s, "GET", p, NULL, NULL, &r);
     ASSERT_NOT_FOUND(&r);
     http_resp_free(&r);
-    expect(s, "GET", DI, NULL, NULL, 200, EMPTY_PAGE);
-    expect(s, "GET", DI "?dataset=" DS1, NULL, NULL, 200, EMPTY_PAGE);
+    EXPECT_KEY(s, "GET", DI, NULL, NULL, 200, EMPTY_PAGE);
+    EXPECT_KEY(s, "GET", DI "?dataset=" DS1, NULL, NULL, 200, EMPTY_PAGE);
 
     /* PATCH reaches the deleted item */
     const char *mid_del2 =
         "\"input\":\"hi\",\"output\":{\"a\":1},\"metadata\":null,\"ref_trace_id\":null,"
         "\"ref_timestamp\":null,\"ref_source_id\":null,\"deleted\":true";
     exp = item_json(id, DS1, mid_del2, 0);
-    expect(s, "PATCH", p, NULL, "{\"input\":\"hi\"}", 200, exp);
+    EXPECT_KEY(s, "PATCH", p, NULL, "{\"input\":\"hi\"}", 200, exp);
     free(exp);
 
     /* restore */
@@ -242,17 +219,17 @@ static void test_patch_and_soft_delete(void **state)
         "\"input\":\"hi\",\"output\":{\"a\":1},\"metadata\":null,\"ref_trace_id\":null,"
         "\"ref_timestamp\":null,\"ref_source_id\":null,\"deleted\":false";
     exp = item_json(id, DS1, mid_back, 0);
-    expect(s, "PATCH", p, NULL, "{\"deleted\":false}", 200, exp);
-    expect(s, "GET", p, NULL, NULL, 200, exp);
+    EXPECT_KEY(s, "PATCH", p, NULL, "{\"deleted\":false}", 200, exp);
+    EXPECT_KEY(s, "GET", p, NULL, NULL, 200, exp);
     char *list = xprintf("{\"count\":1,\"next\":null,\"previous\":null,\"results\":[%s]}", exp);
-    expect(s, "GET", DI, NULL, NULL, 200, list);
+    EXPECT_KEY(s, "GET", DI, NULL, NULL, 200, list);
     free(list);
     free(exp);
 
-    call(s, "PATCH", p, NULL, "{\"dataset\":\"x\"}", &r);
+    http_key(s, "PATCH", p, NULL, "{\"dataset\":\"x\"}", &r);
     ASSERT_VALIDATION(&r, "invalid_input", "Must be a valid UUID.", "dataset");
     http_resp_free(&r);
-    call(s, "PATCH", p, NULL, "{\"deleted\":\"perhaps\"}", &r);
+    http_key(s, "PATCH", p, NULL, "{\"deleted\":\"perhaps\"}", &r);
     ASSERT_VALIDATION(&r, "invalid_input", "Must be a valid boolean.", "deleted");
     http_resp_free(&r);
     free(p);
@@ -266,11 +243,11 @@ static void test_delete_not_allowed(void **state)
     char *id = create_item(s, "{\"dataset\":\"" DS1 "\"}", DS1, MID_DEFAULT, 0);
     char *p = xprintf(DI "%s/", id);
     http_resp r;
-    call(s, "DELETE", p, NULL, NULL, &r);
+    http_key(s, "DELETE", p, NULL, NULL, &r);
     ASSERT_ERROR(&r, 405, "invalid_request", "method_not_allowed",
                  "Method \"DELETE\" not allowed.", NULL);
     http_resp_free(&r);
-    call(s, "GET", p, NULL, NULL, &r);
+    http_key(s, "GET", p, NULL, NULL, &r);
     ASSERT_STATUS(&r, 200);
     http_resp_free(&r);
     free(p);
@@ -292,28 +269,28 @@ static void test_auth_and_scopes(void **state)
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         print_message("%s %s\n", ops[i].m, ops[i].p);
         bool write = strcmp(ops[i].m, "GET") != 0;
-        call(s, ops[i].m, ops[i].p, HTTP_NONE, ops[i].body, &r);
+        http_key(s, ops[i].m, ops[i].p, HTTP_NONE, ops[i].body, &r);
         NOT_AUTHENTICATED(&r);
         http_resp_free(&r);
-        call(s, ops[i].m, ops[i].p, "phx_other", ops[i].body, &r);
+        http_key(s, ops[i].m, ops[i].p, "phx_other", ops[i].body, &r);
         if (write)
             MISSING_SCOPE(&r, "dataset:write");
         else
             MISSING_SCOPE(&r, "dataset:read");
         http_resp_free(&r);
         if (write) {
-            call(s, ops[i].m, ops[i].p, "phx_ds_read", ops[i].body, &r);
+            http_key(s, ops[i].m, ops[i].p, "phx_ds_read", ops[i].body, &r);
             MISSING_SCOPE(&r, "dataset:write");
             http_resp_free(&r);
         } else {
-            call(s, ops[i].m, ops[i].p, "phx_ds_write", ops[i].body, &r);
+            http_key(s, ops[i].m, ops[i].p, "phx_ds_write", ops[i].body, &r);
             ASSERT_STATUS(&r, 200);
             http_resp_free(&r);
         }
     }
     /* nothing changed */
     char *exp = item_json(id, DS1, MID_DEFAULT, 0);
-    expect(s, "GET", p, "phx_ds_read", NULL, 200, exp);
+    EXPECT_KEY(s, "GET", p, "phx_ds_read", NULL, 200, exp);
     free(exp);
     free(p);
     free(id);

@@ -45,29 +45,6 @@ static int setup(void **state)
     return 0;
 }
 
-static void call(server *s, const char *method, const char *path, const char *key,
-                 const char *body, http_resp *r)
-{
-    if (!key) {
-        http(s, method, path, body, r);
-    } else if (key == HTTP_NONE) {
-        http_auth(s, method, path, HTTP_NONE, body, r);
-    } else {
-        char *auth = xprintf("Bearer %s", key);
-        http_auth(s, method, path, auth, body, r);
-        free(auth);
-    }
-}
-
-static void expect(server *s, const char *method, const char *path, const char *key,
-                   const char *body, long status, const char *resp)
-{
-    http_resp r;
-    call(s, method, path, key, body, &r);
-    ASSERT_JSON_RESP(&r, status, resp);
-    http_resp_free(&r);
-}
-
 /* The Subscription made from EMAIL_BODY; `dashboard` and `deleted` are JSON
  * text. */
 static char *email_sub(int id, const char *dashboard, const char *deleted, int clock_s)
@@ -91,9 +68,9 @@ static char *page(const char *items, int count)
 static void test_create_retrieve_list(void **state)
 {
     server *s = *state;
-    expect(s, "GET", SUB, NULL, NULL, 200, EMPTY_PAGE);
+    EXPECT_KEY(s, "GET", SUB, NULL, NULL, 200, EMPTY_PAGE);
     char *s1 = email_sub(1, "null", "false", 0);
-    expect(s, "POST", SUB, NULL, EMAIL_BODY, 201, s1);
+    EXPECT_KEY(s, "POST", SUB, NULL, EMAIL_BODY, 201, s1);
     /* a full body: every writable field; invite_message is never rendered */
     create_dashboard(s, 1, "weekly review"); /* clock 1 */
     const char *full =
@@ -111,27 +88,27 @@ static void test_create_retrieve_list(void **state)
         "\"created_at\":\"%s\",\"created_by\":" USER_DEFAULT_JSON ",\"deleted\":false,"
         "\"title\":\"Monthly\",\"summary\":\"sent on a schedule\",\"next_delivery_date\":null}",
         clock_at(2));
-    expect(s, "POST", SUB, "phx_sub_write", full, 201, s2);
-    expect(s, "GET", SUB "1/", NULL, NULL, 200, s1);
-    expect(s, "GET", SUB "2/", "phx_sub_read", NULL, 200, s2);
+    EXPECT_KEY(s, "POST", SUB, "phx_sub_write", full, 201, s2);
+    EXPECT_KEY(s, "GET", SUB "1/", NULL, NULL, 200, s1);
+    EXPECT_KEY(s, "GET", SUB "2/", "phx_sub_read", NULL, 200, s2);
     /* newest first */
     char *items = xprintf("%s,%s", s2, s1);
     char *p = page(items, 2);
-    expect(s, "GET", SUB, NULL, NULL, 200, p);
+    EXPECT_KEY(s, "GET", SUB, NULL, NULL, 200, p);
     free(p);
     free(items);
     /* ?dashboard= and ?insight= */
     p = page(s2, 1);
-    expect(s, "GET", SUB "?dashboard=1", NULL, NULL, 200, p);
-    expect(s, "GET", SUB "?insight=42", NULL, NULL, 200, p);
+    EXPECT_KEY(s, "GET", SUB "?dashboard=1", NULL, NULL, 200, p);
+    EXPECT_KEY(s, "GET", SUB "?insight=42", NULL, NULL, 200, p);
     free(p);
-    expect(s, "GET", SUB "?dashboard=7", NULL, NULL, 200, EMPTY_PAGE);
-    expect(s, "GET", "/api/environments/2/subscriptions/", NULL, NULL, 200, EMPTY_PAGE);
+    EXPECT_KEY(s, "GET", SUB "?dashboard=7", NULL, NULL, 200, EMPTY_PAGE);
+    EXPECT_KEY(s, "GET", "/api/environments/2/subscriptions/", NULL, NULL, 200, EMPTY_PAGE);
     http_resp r;
-    call(s, "GET", SUB "3/", NULL, NULL, &r);
+    http_key(s, "GET", SUB "3/", NULL, NULL, &r);
     ASSERT_NOT_FOUND(&r);
     http_resp_free(&r);
-    call(s, "GET", "/api/environments/2/subscriptions/1/", NULL, NULL, &r);
+    http_key(s, "GET", "/api/environments/2/subscriptions/1/", NULL, NULL, &r);
     ASSERT_NOT_FOUND(&r);
     http_resp_free(&r);
     free(s1);
@@ -142,25 +119,25 @@ static void test_create_validation(void **state)
 {
     server *s = *state;
     http_resp r;
-    call(s, "POST", SUB, NULL, "{}", &r);
+    http_key(s, "POST", SUB, NULL, "{}", &r);
     ASSERT_VALIDATION(&r, "required", "This field is required.", "target_type");
     http_resp_free(&r);
-    call(s, "POST", SUB, NULL, "{\"target_type\":\"sms\"}", &r);
+    http_key(s, "POST", SUB, NULL, "{\"target_type\":\"sms\"}", &r);
     ASSERT_VALIDATION(&r, "invalid_choice", "\"sms\" is not a valid choice.", "target_type");
     http_resp_free(&r);
-    call(s, "POST", SUB, NULL, "{\"target_type\":\"email\",\"target_value\":\"x\"}", &r);
+    http_key(s, "POST", SUB, NULL, "{\"target_type\":\"email\",\"target_value\":\"x\"}", &r);
     ASSERT_VALIDATION(&r, "required", "This field is required.", "frequency");
     http_resp_free(&r);
-    call(s, "POST", SUB, NULL,
+    http_key(s, "POST", SUB, NULL,
          "{\"target_type\":\"email\",\"target_value\":\"x\",\"frequency\":\"hourly\"}", &r);
     ASSERT_VALIDATION(&r, "invalid_choice", "\"hourly\" is not a valid choice.", "frequency");
     http_resp_free(&r);
-    call(s, "POST", SUB, NULL,
+    http_key(s, "POST", SUB, NULL,
          "{\"target_type\":\"email\",\"target_value\":\"x\",\"frequency\":\"weekly\","
          "\"byweekday\":[\"monday\",\"funday\"],\"start_date\":\"2026-01-02T09:00:00Z\"}", &r);
     ASSERT_VALIDATION(&r, "invalid_choice", "\"funday\" is not a valid choice.", "byweekday__1");
     http_resp_free(&r);
-    call(s, "POST", SUB, NULL,
+    http_key(s, "POST", SUB, NULL,
          "{\"target_type\":\"email\",\"target_value\":\"x\",\"frequency\":\"weekly\"}", &r);
     ASSERT_VALIDATION(&r, "required", "This field is required.", "start_date");
     http_resp_free(&r);
@@ -170,7 +147,7 @@ static void test_create_validation(void **state)
     char *body = xprintf("{\"target_type\":\"email\",\"target_value\":\"x\",\"frequency\":"
                          "\"weekly\",\"start_date\":\"2026-01-02T09:00:00Z\",\"title\":\"%s\"}",
                          big);
-    call(s, "POST", SUB, NULL, body, &r);
+    http_key(s, "POST", SUB, NULL, body, &r);
     ASSERT_VALIDATION(&r, "max_length", "Ensure this field has no more than 100 characters.",
                       "title");
     http_resp_free(&r);
@@ -180,7 +157,7 @@ static void test_create_validation(void **state)
     ASSERT_ERROR(&r, 415, "invalid_request", "unsupported_media_type",
                  "Unsupported media type \"text/plain\" in request.", NULL);
     http_resp_free(&r);
-    expect(s, "GET", SUB, NULL, NULL, 200, EMPTY_PAGE);
+    EXPECT_KEY(s, "GET", SUB, NULL, NULL, 200, EMPTY_PAGE);
 }
 
 /* The dashboard must be one of this project's visible dashboards. */
@@ -196,32 +173,32 @@ static void test_dashboard_must_belong_to_team(void **state)
         "\"daily\",\"start_date\":\"2026-01-02T09:00:00Z\"}",
         NULL};
     for (int i = 0; bad[i]; i++) {
-        call(s, "POST", SUB, NULL, bad[i], &r);
+        http_key(s, "POST", SUB, NULL, bad[i], &r);
         NOT_YOUR_DASHBOARD(&r);
         http_resp_free(&r);
     }
     /* a soft-deleted dashboard of this project does not count either */
     create_dashboard(s, 1, "deleted later"); /* dashboard 1 of project 1 */
-    call(s, "PATCH", DASH1 "1/", NULL, "{\"deleted\":true}", &r);
+    http_key(s, "PATCH", DASH1 "1/", NULL, "{\"deleted\":true}", &r);
     ASSERT_STATUS(&r, 200);
     http_resp_free(&r);
-    call(s, "POST", SUB, NULL, bad[0], &r);
+    http_key(s, "POST", SUB, NULL, bad[0], &r);
     NOT_YOUR_DASHBOARD(&r);
     http_resp_free(&r);
-    expect(s, "GET", SUB, NULL, NULL, 200, EMPTY_PAGE);
+    EXPECT_KEY(s, "GET", SUB, NULL, NULL, 200, EMPTY_PAGE);
     /* restored, it is accepted; null is always fine */
-    call(s, "PATCH", DASH1 "1/", NULL, "{\"deleted\":false}", &r);
+    http_key(s, "PATCH", DASH1 "1/", NULL, "{\"deleted\":false}", &r);
     ASSERT_STATUS(&r, 200);
     http_resp_free(&r);
-    call(s, "POST", SUB, NULL, bad[0], &r);
+    http_key(s, "POST", SUB, NULL, bad[0], &r);
     ASSERT_STATUS(&r, 201);
     ASSERT_FIELD(&r, "dashboard", "1");
     http_resp_free(&r);
     /* PATCH runs the same check */
-    call(s, "PATCH", SUB "1/", NULL, "{\"dashboard\":99}", &r);
+    http_key(s, "PATCH", SUB "1/", NULL, "{\"dashboard\":99}", &r);
     NOT_YOUR_DASHBOARD(&r);
     http_resp_free(&r);
-    call(s, "PATCH", SUB "1/", NULL, "{\"dashboard\":null}", &r);
+    http_key(s, "PATCH", SUB "1/", NULL, "{\"dashboard\":null}", &r);
     ASSERT_STATUS(&r, 200);
     ASSERT_FIELD(&r, "dashboard", "null");
     http_resp_free(&r);
@@ -234,40 +211,40 @@ static void test_soft_delete(void **state)
     server *s = *state;
     http_resp r;
     for (int i = 0; i < 2; i++) {
-        call(s, "POST", SUB, NULL, EMAIL_BODY, &r);
+        http_key(s, "POST", SUB, NULL, EMAIL_BODY, &r);
         ASSERT_STATUS(&r, 201);
         http_resp_free(&r);
     }
     char *s1del = email_sub(1, "null", "true", 0);
     char *s1 = email_sub(1, "null", "false", 0);
     char *s2 = email_sub(2, "null", "false", 1);
-    expect(s, "PATCH", SUB "1/", NULL, "{\"deleted\":true}", 200, s1del);
-    expect(s, "GET", SUB "1/", NULL, NULL, 200, s1del);
+    EXPECT_KEY(s, "PATCH", SUB "1/", NULL, "{\"deleted\":true}", 200, s1del);
+    EXPECT_KEY(s, "GET", SUB "1/", NULL, NULL, 200, s1del);
     char *p = page(s2, 1);
-    expect(s, "GET", SUB, NULL, NULL, 200, p);
-    expect(s, "GET", SUB "?deleted=false", NULL, NULL, 200, p);
+    EXPECT_KEY(s, "GET", SUB, NULL, NULL, 200, p);
+    EXPECT_KEY(s, "GET", SUB "?deleted=false", NULL, NULL, 200, p);
     free(p);
     p = page(s1del, 1);
-    expect(s, "GET", SUB "?deleted=true", NULL, NULL, 200, p);
+    EXPECT_KEY(s, "GET", SUB "?deleted=true", NULL, NULL, 200, p);
     free(p);
     /* PATCH reaches a deleted subscription */
     char *titled = xprintf("%s", s1del);
     char *at = strstr(titled, "\"title\":null");
     char *t2 = xprintf("%.*s\"title\":\"T\"%s", (int)(at - titled), titled,
                        at + strlen("\"title\":null"));
-    expect(s, "PATCH", SUB "1/", NULL, "{\"title\":\"T\"}", 200, t2);
+    EXPECT_KEY(s, "PATCH", SUB "1/", NULL, "{\"title\":\"T\"}", 200, t2);
     free(titled);
     free(t2);
     /* restore */
-    call(s, "PATCH", SUB "1/", NULL, "{\"deleted\":false,\"title\":null}", &r);
+    http_key(s, "PATCH", SUB "1/", NULL, "{\"deleted\":false,\"title\":null}", &r);
     ASSERT_JSON_RESP(&r, 200, s1);
     http_resp_free(&r);
     char *items = xprintf("%s,%s", s2, s1);
     p = page(items, 2);
-    expect(s, "GET", SUB, NULL, NULL, 200, p);
+    EXPECT_KEY(s, "GET", SUB, NULL, NULL, 200, p);
     free(p);
     free(items);
-    expect(s, "GET", SUB "?deleted=true", NULL, NULL, 200, EMPTY_PAGE);
+    EXPECT_KEY(s, "GET", SUB "?deleted=true", NULL, NULL, 200, EMPTY_PAGE);
     free(s1del);
     free(s1);
     free(s2);
@@ -277,10 +254,10 @@ static void test_patch(void **state)
 {
     server *s = *state;
     http_resp r;
-    call(s, "POST", SUB, NULL, EMAIL_BODY, &r);
+    http_key(s, "POST", SUB, NULL, EMAIL_BODY, &r);
     ASSERT_STATUS(&r, 201);
     http_resp_free(&r);
-    call(s, "PATCH", SUB "1/", "phx_sub_write",
+    http_key(s, "PATCH", SUB "1/", "phx_sub_write",
          "{\"frequency\":\"weekly\",\"byweekday\":[\"tuesday\"],\"interval\":3}", &r);
     ASSERT_STATUS(&r, 200);
     ASSERT_FIELD(&r, "frequency", "\"weekly\"");
@@ -290,13 +267,13 @@ static void test_patch(void **state)
     ASSERT_FIELD(&r, "created_at", "\"2026-01-01T00:00:00Z\"");
     ASSERT_FIELD(&r, "summary", "\"sent on a schedule\"");
     http_resp_free(&r);
-    call(s, "PATCH", SUB "1/", NULL, "{\"frequency\":\"hourly\"}", &r);
+    http_key(s, "PATCH", SUB "1/", NULL, "{\"frequency\":\"hourly\"}", &r);
     ASSERT_VALIDATION(&r, "invalid_choice", "\"hourly\" is not a valid choice.", "frequency");
     http_resp_free(&r);
-    call(s, "PATCH", SUB "1/", NULL, "{\"interval\":\"often\"}", &r);
+    http_key(s, "PATCH", SUB "1/", NULL, "{\"interval\":\"often\"}", &r);
     ASSERT_VALIDATION(&r, "invalid_input", "A valid integer is required.", "interval");
     http_resp_free(&r);
-    call(s, "PATCH", SUB "2/", NULL, "{\"title\":\"x\"}", &r);
+    http_key(s, "PATCH", SUB "2/", NULL, "{\"title\":\"x\"}", &r);
     ASSERT_NOT_FOUND(&r);
     http_resp_free(&r);
 }
@@ -306,24 +283,24 @@ static void test_delete_refused(void **state)
 {
     server *s = *state;
     http_resp r;
-    call(s, "POST", SUB, NULL, EMAIL_BODY, &r);
+    http_key(s, "POST", SUB, NULL, EMAIL_BODY, &r);
     ASSERT_STATUS(&r, 201);
     http_resp_free(&r);
-    call(s, "DELETE", SUB "1/", NULL, NULL, &r);
+    http_key(s, "DELETE", SUB "1/", NULL, NULL, &r);
     ASSERT_STATUS(&r, 405);
     ASSERT_BODY(&r, "");
     http_resp_free(&r);
-    call(s, "DELETE", SUB "1/", "phx_sub_write", NULL, &r);
+    http_key(s, "DELETE", SUB "1/", "phx_sub_write", NULL, &r);
     ASSERT_STATUS(&r, 405);
     ASSERT_BODY(&r, "");
     http_resp_free(&r);
     /* refused without looking the record up (ForbidDestroyModel.destroy) */
-    call(s, "DELETE", SUB "99/", NULL, NULL, &r);
+    http_key(s, "DELETE", SUB "99/", NULL, NULL, &r);
     ASSERT_STATUS(&r, 405);
     ASSERT_BODY(&r, "");
     http_resp_free(&r);
     char *s1 = email_sub(1, "null", "false", 0);
-    expect(s, "GET", SUB "1/", NULL, NULL, 200, s1);
+    EXPECT_KEY(s, "GET", SUB "1/", NULL, NULL, 200, s1);
     free(s1);
 }
 
@@ -331,7 +308,7 @@ static void test_auth_and_scopes(void **state)
 {
     server *s = *state;
     http_resp r;
-    call(s, "POST", SUB, NULL, EMAIL_BODY, &r);
+    http_key(s, "POST", SUB, NULL, EMAIL_BODY, &r);
     ASSERT_STATUS(&r, 201);
     http_resp_free(&r);
     struct { const char *m, *p, *body; } ops[] = {
@@ -342,23 +319,23 @@ static void test_auth_and_scopes(void **state)
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         print_message("%s %s\n", ops[i].m, ops[i].p);
         bool write = strcmp(ops[i].m, "GET") != 0;
-        call(s, ops[i].m, ops[i].p, HTTP_NONE, ops[i].body, &r);
+        http_key(s, ops[i].m, ops[i].p, HTTP_NONE, ops[i].body, &r);
         NOT_AUTHENTICATED(&r);
         http_resp_free(&r);
-        call(s, ops[i].m, ops[i].p, "phx_other", ops[i].body, &r);
+        http_key(s, ops[i].m, ops[i].p, "phx_other", ops[i].body, &r);
         if (write)
             MISSING_SCOPE(&r, "subscription:write");
         else
             MISSING_SCOPE(&r, "subscription:read");
         http_resp_free(&r);
         if (write) {
-            call(s, ops[i].m, ops[i].p, "phx_sub_read", ops[i].body, &r);
+            http_key(s, ops[i].m, ops[i].p, "phx_sub_read", ops[i].body, &r);
             MISSING_SCOPE(&r, "subscription:write");
             http_resp_free(&r);
         }
     }
     char *s1 = email_sub(1, "null", "false", 0);
-    expect(s, "GET", SUB "1/", "phx_sub_read", NULL, 200, s1);
+    EXPECT_KEY(s, "GET", SUB "1/", "phx_sub_read", NULL, 200, s1);
     free(s1);
 }
 
