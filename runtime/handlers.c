@@ -1249,14 +1249,18 @@ static void h_create(const sm_app *app, sm_call *c, sm_reply *rep)
     char *old_key = NULL;
     int rc = store_begin(app->store, 1, &txn);
     json_t *old_id = NULL; /* upsert: the replaced record keeps its id */
-    if (rc == STORE_OK && (c->op->flags & SM_OPF_UPSERT)) {
-        /* the key may come from a `set` (e.g. a query parameter), so it is
-         * read from a trial render with the sets applied */
-        strbuf k = STRBUF_INIT;
+    /* The upsert key and the ancestors may come from a `set` (e.g. a query
+     * parameter): both read one trial render with the sets applied. */
+    json_t *trial = NULL;
+    if (rc == STORE_OK && ((c->op->flags & SM_OPF_UPSERT) ||
+                           rtr(app, c->ri)->ancestors >= 0)) {
         sm_render_ctx tctx = make_ctx(app, c, 0);
-        json_t *trial = render_create(app->api, res->model, c->input, &tctx);
+        trial = render_create(app->api, res->model, c->input, &tctx);
         if (c->op->nsets)
             sets_apply(c->op, trial, c->raw_body, &c->q, tctx.now_us);
+    }
+    if (rc == STORE_OK && (c->op->flags & SM_OPF_UPSERT)) {
+        strbuf k = STRBUF_INIT;
         if (record_key(app, c->ri, trial, c->input, &k) == 0 &&
             store_key_get(txn, ns, c->project, c->parent_seq, k.p, k.len,
                           &seq) == STORE_OK) {
@@ -1276,17 +1280,11 @@ static void h_create(const sm_app *app, sm_call *c, sm_reply *rep)
             seq = 0;
         }
         strbuf_free(&k);
-        json_decref(trial);
     }
-    if (rc == STORE_OK && rtr(app, c->ri)->ancestors >= 0) {
-        /* ancestors first, so they precede the record in creation order */
-        sm_render_ctx tctx = make_ctx(app, c, 0);
-        json_t *trial = render_create(app->api, res->model, c->input, &tctx);
-        if (c->op->nsets)
-            sets_apply(c->op, trial, c->raw_body, &c->q, tctx.now_us);
+    /* ancestors first, so they precede the record in creation order */
+    if (rc == STORE_OK && rtr(app, c->ri)->ancestors >= 0)
         rc = make_ancestors(app, c, txn, trial);
-        json_decref(trial);
-    }
+    json_decref(trial);
     if (rc == STORE_OK && !seq)
         rc = store_next_id(txn, ns, c->project, &seq);
     if (rc != STORE_OK) {

@@ -850,6 +850,27 @@ void h_expect_key(server *s, const char *method, const char *path,
     http_resp_free(&r);
 }
 
+void expect_guards(server *s, const char *method, const char *rest,
+                   const char *body, const char *key403, const char *detail403)
+{
+    http_resp r;
+    char *path = xprintf(API1 "/%s", rest);
+    http_auth(s, method, path, HTTP_NONE, body, &r);
+    NOT_AUTHENTICATED(&r);
+    http_resp_free(&r);
+    char *auth = xprintf("Bearer %s", key403);
+    http_auth(s, method, path, auth, body, &r);
+    ASSERT_ERROR(&r, 403, "authentication_error", "permission_denied", detail403, NULL);
+    http_resp_free(&r);
+    free(path);
+    path = xprintf("/api/environments/abc/%s", rest);
+    http(s, method, path, body, &r);
+    PROJECT_NOT_FOUND(&r);
+    http_resp_free(&r);
+    free(path);
+    free(auth);
+}
+
 void http_resp_free(http_resp *r)
 {
     free(r->body);

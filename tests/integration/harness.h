@@ -229,6 +229,18 @@ int fixture_stop_server(void **state);
 
 /* Paths. */
 #define API1 "/api/environments/1"
+
+/* The two refusals every operation shares. */
+#define NOT_AUTHENTICATED(r)                                                   \
+    ASSERT_ERROR((r), 401, "authentication_error", "not_authenticated",        \
+                 "Authentication credentials were not provided.", NULL)
+#define PROJECT_NOT_FOUND(r)                                                   \
+    ASSERT_ERROR((r), 404, "invalid_request", "not_found", "Project not found.", NULL)
+
+/* The gates of one operation at API1 "/<rest>": 401 without a key, 403
+ * detail403 for key403, 404 "Project not found." for project "abc". */
+void expect_guards(server *s, const char *method, const char *rest,
+                   const char *body, const char *key403, const char *detail403);
 #define DASH1 API1 "/dashboards/"
 #define ALLOW_LIST "GET, POST, HEAD, OPTIONS"
 #define ALLOW_DETAIL "GET, PATCH, DELETE, HEAD, OPTIONS"

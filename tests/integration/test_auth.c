@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NOT_AUTHENTICATED(r)                                                   \
-    ASSERT_ERROR((r), 401, "authentication_error", "not_authenticated",        \
-                 "Authentication credentials were not provided.", NULL)
 #define BAD_KEY_HEADER(r)                                                      \
     ASSERT_ERROR((r), 401, "authentication_error", "authentication_failed",    \
                  "Personal API key found in request Authorization header is invalid.", NULL)

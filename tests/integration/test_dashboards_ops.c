@@ -18,17 +18,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#define NOT_AUTHENTICATED(r)                                                   \
-    ASSERT_ERROR((r), 401, "authentication_error", "not_authenticated",        \
-                 "Authentication credentials were not provided.", NULL)
 #define MISSING_SCOPE(r, scope)                                                \
     ASSERT_ERROR((r), 403, "authentication_error", "permission_denied",        \
                  "API key missing required scope '" scope "'", NULL)
 #define NO_PERSONAL_KEYS(r)                                                    \
     ASSERT_ERROR((r), 403, "authentication_error", "permission_denied",        \
                  "This action does not support personal API key access", NULL)
-#define PROJECT_NOT_FOUND(r)                                                   \
-    ASSERT_ERROR((r), 404, "invalid_request", "not_found", "Project not found.", NULL)
 
 /* The default key stays a session (every operation allowed); the others are
  * personal keys. */
@@ -102,27 +97,6 @@ static void req(server *s, const char *method, const char *path, const char *aut
 /* The statuses every operation documents besides its own: 401 without a
  * key, 403 with key403 (a personal key lacking the scope, or "*" for
  * scope-none operations), 404 for a project that does not parse. */
-static void expect_guards(server *s, const char *method, const char *rest,
-                          const char *body, const char *key403, const char *detail403)
-{
-    http_resp r;
-    char *path = xprintf(API1 "/%s", rest);
-    http_auth(s, method, path, HTTP_NONE, body, &r);
-    NOT_AUTHENTICATED(&r);
-    http_resp_free(&r);
-    char *auth = xprintf("Bearer %s", key403);
-    http_auth(s, method, path, auth, body, &r);
-    ASSERT_ERROR(&r, 403, "authentication_error", "permission_denied", detail403, NULL);
-    http_resp_free(&r);
-    free(path);
-    path = xprintf("/api/environments/abc/%s", rest);
-    http(s, method, path, body, &r);
-    PROJECT_NOT_FOUND(&r);
-    http_resp_free(&r);
-    free(path);
-    free(auth);
-}
-
 static const char NO_PAK[] = "This action does not support personal API key access";
 
 static char *page_of(int count, const char *items)

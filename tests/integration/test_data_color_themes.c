@@ -13,9 +13,6 @@
 
 #define DCT API1 "/data_color_themes/"
 
-#define NOT_AUTHENTICATED(r)                                                   \
-    ASSERT_ERROR((r), 401, "authentication_error", "not_authenticated",        \
-                 "Authentication credentials were not provided.", NULL)
 #define MISSING_SCOPE(r, scope)                                                \
     ASSERT_ERROR((r), 403, "authentication_error", "permission_denied",        \
                  "API key missing required scope '" scope "'", NULL)

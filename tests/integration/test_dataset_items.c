@@ -17,9 +17,6 @@
 #define DS2 "0b6f5a1e-8c3d-4e2f-9a1b-2c3d4e5f6a7b"
 #define MISSING_UUID "7f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b"
 
-#define NOT_AUTHENTICATED(r)                                                   \
-    ASSERT_ERROR((r), 401, "authentication_error", "not_authenticated",        \
-                 "Authentication credentials were not provided.", NULL)
 #define MISSING_SCOPE(r, scope)                                                \
     ASSERT_ERROR((r), 403, "authentication_error", "permission_denied",        \
                  "API key missing required scope '" scope "'", NULL)

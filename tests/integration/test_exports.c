@@ -12,11 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NOT_AUTHENTICATED(r)                                                   \
-    ASSERT_ERROR((r), 401, "authentication_error", "not_authenticated",        \
-                 "Authentication credentials were not provided.", NULL)
-#define PROJECT_NOT_FOUND(r)                                                   \
-    ASSERT_ERROR((r), 404, "invalid_request", "not_found", "Project not found.", NULL)
 
 #define BOB_UUID "01936a3e-5c1f-7000-8000-000000000002"
 static const char KEYS[] =
@@ -50,27 +45,6 @@ static char *export_json(int id, const char *dashboard, const char *format,
                    "\"filename\":\"export\",\"expires_after\":null,\"exception\":null,"
                    "\"created_by\":" USER_DEFAULT_JSON "}",
                    id, dashboard, format, created_at, context);
-}
-
-static void expect_guards(server *s, const char *method, const char *rest,
-                          const char *body, const char *key403, const char *detail403)
-{
-    http_resp r;
-    char *path = xprintf(API1 "/%s", rest);
-    http_auth(s, method, path, HTTP_NONE, body, &r);
-    NOT_AUTHENTICATED(&r);
-    http_resp_free(&r);
-    char *auth = xprintf("Bearer %s", key403);
-    http_auth(s, method, path, auth, body, &r);
-    ASSERT_ERROR(&r, 403, "authentication_error", "permission_denied", detail403, NULL);
-    http_resp_free(&r);
-    free(path);
-    path = xprintf("/api/environments/abc/%s", rest);
-    http(s, method, path, body, &r);
-    PROJECT_NOT_FOUND(&r);
-    http_resp_free(&r);
-    free(path);
-    free(auth);
 }
 
 static void post_export(server *s, const char *auth, const char *body, long status)

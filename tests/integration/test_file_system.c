@@ -16,11 +16,6 @@
 
 #include <jansson.h>
 
-#define NOT_AUTHENTICATED(r)                                                   \
-    ASSERT_ERROR((r), 401, "authentication_error", "not_authenticated",        \
-                 "Authentication credentials were not provided.", NULL)
-#define PROJECT_NOT_FOUND(r)                                                   \
-    ASSERT_ERROR((r), 404, "invalid_request", "not_found", "Project not found.", NULL)
 
 static const char KEYS[] =
     "[\n"
@@ -103,27 +98,6 @@ static void expect_paths(server *s, const char *path, const char *const *paths)
     }
     json_decref(root);
     http_resp_free(&r);
-}
-
-static void expect_guards(server *s, const char *method, const char *rest,
-                          const char *body, const char *key403, const char *detail403)
-{
-    http_resp r;
-    char *path = xprintf(API1 "/%s", rest);
-    http_auth(s, method, path, HTTP_NONE, body, &r);
-    NOT_AUTHENTICATED(&r);
-    http_resp_free(&r);
-    char *auth = xprintf("Bearer %s", key403);
-    http_auth(s, method, path, auth, body, &r);
-    ASSERT_ERROR(&r, 403, "authentication_error", "permission_denied", detail403, NULL);
-    http_resp_free(&r);
-    free(path);
-    path = xprintf("/api/environments/abc/%s", rest);
-    http(s, method, path, body, &r);
-    PROJECT_NOT_FOUND(&r);
-    http_resp_free(&r);
-    free(path);
-    free(auth);
 }
 
 static void post_fs(server *s, const char *body)

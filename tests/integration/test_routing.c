@@ -11,8 +11,6 @@
 #define METHOD_NOT_ALLOWED(r, m)                                               \
     ASSERT_ERROR((r), 405, "invalid_request", "method_not_allowed",            \
                  "Method \"" m "\" not allowed.", NULL)
-#define PROJECT_NOT_FOUND(r)                                                   \
-    ASSERT_ERROR((r), 404, "invalid_request", "not_found", "Project not found.", NULL)
 
 static void test_unknown_paths(void **state)
 {

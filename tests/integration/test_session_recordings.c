@@ -16,9 +16,6 @@
 #define REC1 "0193f1a2-7b3c-7d4e-8f50-a1b2c3d4e5f6"
 #define REC2 "0193f1a2-0000-7000-8000-000000000002"
 
-#define NOT_AUTHENTICATED(r)                                                   \
-    ASSERT_ERROR((r), 401, "authentication_error", "not_authenticated",        \
-                 "Authentication credentials were not provided.", NULL)
 #define MISSING_SCOPE(r, scope)                                                \
     ASSERT_ERROR((r), 403, "authentication_error", "permission_denied",        \
                  "API key missing required scope '" scope "'", NULL)

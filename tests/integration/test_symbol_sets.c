@@ -19,9 +19,6 @@
     "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"chunk.js.map\"\r\n" \
     "Content-Type: application/octet-stream\r\n\r\n{\"version\":3}\r\n--XyZ--\r\n"
 
-#define NOT_AUTHENTICATED(r)                                                   \
-    ASSERT_ERROR((r), 401, "authentication_error", "not_authenticated",        \
-                 "Authentication credentials were not provided.", NULL)
 #define MISSING_SCOPE(r, scope)                                                \
     ASSERT_ERROR((r), 403, "authentication_error", "permission_denied",        \
                  "API key missing required scope '" scope "'", NULL)
