@@ -412,6 +412,57 @@ static int resolve_op(const sm_api *api, int oi, sm_op_rt *ort, strbuf *err)
     return 0;
 }
 
+static int is_exclude(const sm_filter *f)
+{
+    return (f->flags & SM_FILTER_EXCLUDE) && f->exclude_json && f->nfields;
+}
+
+/* The facets of resource ri (its order keys and its lists' exclude
+ * fields) and, per list op, the encoded exclude values. */
+static void resolve_facets(sm_app *app, int ri)
+{
+    const sm_api *api = app->api;
+    sm_res_rt *rt = &app->rt->res[ri];
+    const char **extra = NULL;
+    size_t n = 0;
+    for (uint16_t oi = 0; oi < api->nops; oi++) {
+        const sm_op *op = &api->ops[oi];
+        if (op->resource != ri || op->kind != SM_OP_LIST)
+            continue;
+        for (uint16_t k = 0; k < op->nfilters; k++)
+            if (is_exclude(&op->filters[k])) {
+                extra = sm_xrealloc(extra, (n + 1) * sizeof *extra);
+                extra[n++] = op->filters[k].fields[0];
+            }
+    }
+    rt->facets = listing_facets_new(rt->order, extra, n);
+    free(extra);
+    for (uint16_t oi = 0; rt->facets && oi < api->nops; oi++) {
+        const sm_op *op = &api->ops[oi];
+        if (op->resource != ri || op->kind != SM_OP_LIST || !op->nfilters)
+            continue;
+        sm_excl *ex = calloc(op->nfilters, sizeof *ex);
+        if (!ex)
+            abort();
+        for (uint16_t k = 0; k < op->nfilters; k++) {
+            const sm_filter *f = &op->filters[k];
+            ex[k].idx = -1;
+            json_t *x = is_exclude(f) ? json_loads(f->exclude_json,
+                                                   JSON_DECODE_ANY, NULL)
+                                      : NULL;
+            if (x) {
+                strbuf b = STRBUF_INIT;
+                listing_facet_value(x, &b);
+                ex[k].idx = listing_facets_index(rt->facets, f->fields[0]);
+                ex[k].len = b.len;
+                ex[k].enc = strbuf_steal(&b);
+                json_decref(x);
+            }
+        }
+        app->rt->ops[oi].excl = ex;
+    }
+}
+
 int handlers_resolve(sm_app *app, strbuf *err)
 {
     const sm_api *api = app->api;
@@ -431,6 +482,8 @@ int handlers_resolve(sm_app *app, strbuf *err)
     for (uint16_t i = 0; i < api->nops; i++)
         if (resolve_op(api, i, &rt->ops[i], err) < 0)
             goto fail;
+    for (uint16_t i = 0; i < api->nresources; i++)
+        resolve_facets(app, i);
     return 0;
 fail:
     handlers_release(app);
@@ -442,7 +495,14 @@ void handlers_release(sm_app *app)
     sm_rt *rt = app->rt;
     if (!rt)
         return;
+    for (uint16_t i = 0; i < app->api->nops; i++) {
+        const sm_op *op = &app->api->ops[i];
+        for (uint16_t k = 0; rt->ops[i].excl && k < op->nfilters; k++)
+            free(rt->ops[i].excl[k].enc);
+        free(rt->ops[i].excl);
+    }
     for (uint16_t i = 0; i < app->api->nresources; i++) {
+        listing_facets_free(rt->res[i].facets);
         listing_order_free(rt->res[i].order);
         json_decref(rt->res[i].rows);
         json_decref(rt->res[i].ancestor_obj);
@@ -487,8 +547,13 @@ static int put_record(const sm_app *app, sm_txn *txn, int ri, int64_t project,
     size_t flen, llen;
     char *fj = jsonio_dumps(full, &flen), *lj = jsonio_dumps(item, &llen);
     uint16_t ns = app->ns[ri];
-    int rc = store_put(txn, ns, project, parent, seq,
-                       record_flags(app, ri, full), fj, flen, lj, llen);
+    strbuf fc = STRBUF_INIT;
+    if (rtr(app, ri)->facets)
+        listing_facets_encode(rtr(app, ri)->facets, full, &fc);
+    int rc = store_put_facets(txn, ns, project, parent, seq,
+                              record_flags(app, ri, full), fj, flen, lj, llen,
+                              fc.p, fc.len);
+    strbuf_free(&fc);
     strbuf k = STRBUF_INIT;
     if (rc == STORE_OK && record_key(app, ri, full, input, &k) == 0) {
         if (old_key && strcmp(old_key, k.p)) {
@@ -1018,73 +1083,184 @@ static int envelope_of(const sm_op *op)
     return (op->flags & SM_OPF_PAGINATED) ? SM_ENV_PAGINATED : op->envelope;
 }
 
-/* Wraps the items (comma-joined JSON) in op's envelope. */
-static void list_answer(const sm_call *c, const char *items, size_t len,
-                        int64_t count, int64_t limit, int64_t offset,
-                        sm_reply *rep)
+/* The list answer is written straight into the reply's body: the
+ * envelope's head, the items, then its tail. */
+static strbuf *list_head(const sm_call *c, int64_t count, int64_t limit,
+                         int64_t offset, size_t hint, sm_reply *rep)
 {
     const sm_op *op = c->op;
-    strbuf body = STRBUF_INIT;
-    int env = envelope_of(op);
-    switch (env) {
+    respond_empty(rep, op_status(op));
+    strbuf *body = &rep->body;
+    if (hint + 512 > body->cap) { /* one allocation for the whole page */
+        body->cap = hint + 512;
+        body->p = sm_xrealloc(body->p, body->cap);
+        body->p[body->len] = '\0';
+    }
+    switch (envelope_of(op)) {
     case SM_ENV_PAGINATED:
-        strbuf_addf(&body, "{\"count\":%lld,\"next\":", (long long)count);
-        add_link(&body, pagination_next(c->host, c->path, c->query, count,
-                                        limit, offset));
-        strbuf_adds(&body, ",\"previous\":");
-        add_link(&body, pagination_previous(c->host, c->path, c->query, limit,
-                                            offset));
-        strbuf_adds(&body, ",\"results\":[");
+        strbuf_addf(body, "{\"count\":%lld,\"next\":", (long long)count);
+        add_link(body, pagination_next(c->host, c->path, c->query, count,
+                                       limit, offset));
+        strbuf_adds(body, ",\"previous\":");
+        add_link(body, pagination_previous(c->host, c->path, c->query, limit,
+                                           offset));
+        strbuf_adds(body, ",\"results\":[");
         break;
     case SM_ENV_COUNTED:
-        strbuf_addf(&body, "{\"count\":%lld,\"results\":[", (long long)count);
+        strbuf_addf(body, "{\"count\":%lld,\"results\":[", (long long)count);
         break;
     case SM_ENV_RESULTS:
-        strbuf_adds(&body, "{\"results\":[");
+        strbuf_adds(body, "{\"results\":[");
         break;
     default:
-        strbuf_addc(&body, '[');
+        strbuf_addc(body, '[');
     }
-    if (len)
-        strbuf_add(&body, items, len);
-    strbuf_addc(&body, ']');
+    return body;
+}
+
+static void list_tail(const sm_call *c, sm_reply *rep)
+{
+    const sm_op *op = c->op;
+    strbuf *body = &rep->body;
+    int env = envelope_of(op);
+    strbuf_addc(body, ']');
     if (env == SM_ENV_RESULTS && op->extra_json) {
         json_t *extra = json_loads(op->extra_json, 0, NULL);
         const char *k;
         json_t *v;
         json_object_foreach(extra, k, v) {
             json_t *ks = json_string(k);
-            strbuf_addc(&body, ',');
-            jsonio_dump(&body, ks);
-            strbuf_addc(&body, ':');
-            jsonio_dump(&body, v);
+            strbuf_addc(body, ',');
+            jsonio_dump(body, ks);
+            strbuf_addc(body, ':');
+            jsonio_dump(body, v);
             json_decref(ks);
         }
         json_decref(extra);
     }
     if (env != SM_ENV_ARRAY)
-        strbuf_addc(&body, '}');
-    success_bytes(rep, op, body.p, body.len);
-    strbuf_free(&body);
+        strbuf_addc(body, '}');
+    /* canned or empty answers ignore the items (as success_bytes) */
+    if ((op->flags & SM_OPF_EMPTY_BODY) || op->returns_json)
+        success_bytes(rep, op, NULL, 0);
 }
 
-typedef struct list_acc {
-    strbuf *out;
-    int n;
-} list_acc;
+/* A list's records as pointers into the read transaction's map. */
+typedef struct ref {
+    uint64_t seq;
+    const char *list, *facets;
+    size_t list_len, facets_len;
+    listing_keys keys; /* the order keys, decoded once */
+} ref;
 
-static int list_visit(void *arg, uint64_t id, unsigned flags, const char *full,
-                      size_t flen, const char *list, size_t len)
+typedef struct refs {
+    ref *v;
+    size_t n, cap;
+    const listing_facets *fs;
+    const sm_op *op;
+    const sm_excl *excl;
+    int stale;   /* a record without this spec's facets: parse instead */
+} refs;
+
+static int refs_visit(void *arg, const store_item *it)
 {
-    list_acc *a = arg;
-    (void)id;
-    (void)flags;
-    (void)full;
-    (void)flen;
-    if (a->n++)
-        strbuf_addc(a->out, ',');
-    strbuf_add(a->out, list, len);
+    refs *a = arg;
+    if (a->fs) {
+        if (!listing_facets_valid(a->fs, it->facets, it->facets_len)) {
+            a->stale = 1;
+            return 1;
+        }
+        for (uint16_t k = 0; a->excl && k < a->op->nfilters; k++)
+            if (a->excl[k].idx >= 0 &&
+                listing_facets_is(it->facets, it->facets_len, a->excl[k].idx,
+                                  a->excl[k].enc, a->excl[k].len))
+                return 0;
+    }
+    if (a->n == a->cap) {
+        a->cap = a->cap ? a->cap * 2 : 64;
+        a->v = sm_xrealloc(a->v, a->cap * sizeof *a->v);
+    }
+    ref *r = &a->v[a->n++];
+    *r = (ref){it->id, it->list, it->facets, it->list_len, it->facets_len,
+               {0}};
+    if (a->fs && listing_facets_keys(a->fs, it->facets, it->facets_len,
+                                     &r->keys) < 0)
+        r->keys.n = 0xff; /* too many keys: compare the bytes */
     return 0;
+}
+
+static const listing_facets *ref_facets;
+
+static int ref_cmp(const void *x, const void *y)
+{
+    const ref *a = x, *b = y;
+    if (a->keys.n != 0xff && b->keys.n != 0xff)
+        return listing_keys_compare(ref_facets, &a->keys, a->seq, &b->keys,
+                                    b->seq);
+    return listing_facets_compare(ref_facets, a->facets, a->facets_len,
+                                  a->seq, b->facets, b->facets_len, b->seq);
+}
+
+/* The list without parsing a record: creation order or the facets' order,
+ * exclude filters on facets, the stored list JSON copied into the reply.
+ * 1 when it answered, 0 when the list needs the parsing path (filters
+ * with a parameter, owner filtering, static rows, stale facets). */
+static int list_bytes(const sm_app *app, sm_call *c, unsigned hide,
+                      int64_t limit, int64_t offset, sm_reply *rep)
+{
+    const sm_op *op = c->op;
+    const sm_res_rt *rt = rtr(app, c->ri);
+    const sm_excl *excl = app->rt->ops[op - app->api->ops].excl;
+    if ((c->res->rflags & SM_R_STATIC) || rt->owner >= 0)
+        return 0;
+    for (uint16_t k = 0; k < op->nfilters; k++) {
+        if (query_get(&c->q, op->filters[k].query))
+            return 0;
+        if (is_exclude(&op->filters[k]) && !excl)
+            return 0;
+    }
+    if (rt->order && !rt->facets)
+        return 0;
+    refs a = {0};
+    a.fs = rt->facets;
+    a.op = op;
+    a.excl = excl;
+    sm_txn *txn;
+    int rc = store_begin(app->store, 0, &txn);
+    if (rc == STORE_OK)
+        rc = store_walk(txn, app->ns[c->ri], c->project, c->parent_seq, hide,
+                        0, -1, refs_visit, &a, NULL);
+    if (rc != STORE_OK || a.stale) {
+        store_abort(txn);
+        free(a.v);
+        if (rc != STORE_OK) {
+            store_failed(rep, rc);
+            return 1;
+        }
+        return 0;
+    }
+    if (rt->order && a.n > 1) {
+        ref_facets = rt->facets;
+        qsort(a.v, a.n, sizeof *a.v, ref_cmp);
+        ref_facets = NULL;
+    }
+    int64_t count = (int64_t)a.n;
+    size_t from = (size_t)(offset < count ? offset : count), to = a.n;
+    if (limit >= 0 && (int64_t)(to - from) > limit)
+        to = from + (size_t)limit;
+    size_t bytes = 0;
+    for (size_t i = from; i < to; i++)
+        bytes += a.v[i].list_len + 1;
+    strbuf *body = list_head(c, count, limit, offset, bytes, rep);
+    for (size_t i = from; i < to; i++) {
+        if (i > from)
+            strbuf_addc(body, ',');
+        strbuf_add(body, a.v[i].list, a.v[i].list_len);
+    }
+    store_abort(txn);
+    free(a.v);
+    list_tail(c, rep);
+    return 1;
 }
 
 static void h_list(const sm_app *app, sm_call *c, sm_reply *rep)
@@ -1092,7 +1268,7 @@ static void h_list(const sm_app *app, sm_call *c, sm_reply *rep)
     const sm_op *op = c->op;
     const sm_res_rt *rt = rtr(app, c->ri);
     int env = envelope_of(op);
-    int64_t limit = -1, offset = 0, count = 0;
+    int64_t limit = -1, offset = 0;
     const sm_filter *missing = listing_missing_required(op, &c->q);
     if (missing) {
         respond_error(rep, SM_ERR_INVALID_INPUT, missing->message, NULL, NULL);
@@ -1105,29 +1281,11 @@ static void h_list(const sm_app *app, sm_call *c, sm_reply *rep)
                         : 0;
     if (env == SM_ENV_PAGINATED)
         pagination_params(c->query, &limit, &offset);
-
-    strbuf items = STRBUF_INIT;
-    int is_static = (c->res->rflags & SM_R_STATIC) != 0;
-    if (!is_static && !rt->order && !op->nfilters && rt->owner < 0) {
-        /* fast path: stored list bytes in creation order, nothing parsed */
-        list_acc acc = {&items, 0};
-        sm_txn *txn;
-        int rc = store_begin(app->store, 0, &txn);
-        if (rc == STORE_OK) {
-            rc = store_list(txn, app->ns[c->ri], c->project, c->parent_seq,
-                            hide, offset, limit, list_visit, &acc, &count);
-            store_abort(txn);
-        }
-        if (rc != STORE_OK) {
-            strbuf_free(&items);
-            store_failed(rep, rc);
-            return;
-        }
-        list_answer(c, items.p, items.len, count, limit, offset, rep);
-        strbuf_free(&items);
+    if (list_bytes(app, c, hide, limit, offset, rep))
         return;
-    }
 
+    /* the parsing path: query filters, owners, static rows */
+    int is_static = (c->res->rflags & SM_R_STATIC) != 0;
     collect a = {0};
     a.parse = 1;
     if (is_static) {
@@ -1171,18 +1329,21 @@ static void h_list(const sm_app *app, sm_call *c, sm_reply *rep)
     }
     a.n = kept;
     sort_items(&a, rt->order);
-    count = (int64_t)a.n;
+    int64_t count = (int64_t)a.n;
+    size_t bytes = 0;
+    for (size_t i = 0; i < a.n; i++)
+        bytes += a.v[i].list_len + 1;
+    strbuf *body = list_head(c, count, limit, offset, bytes, rep);
     int n = 0;
     for (size_t i = 0; i < a.n; i++) {
         if ((int64_t)i < offset || (limit >= 0 && (int64_t)i - offset >= limit))
             continue;
         if (n++)
-            strbuf_addc(&items, ',');
-        strbuf_add(&items, a.v[i].list, a.v[i].list_len);
+            strbuf_addc(body, ',');
+        strbuf_add(body, a.v[i].list, a.v[i].list_len);
     }
     collect_free(&a);
-    list_answer(c, items.p, items.len, count, limit, offset, rep);
-    strbuf_free(&items);
+    list_tail(c, rep);
 }
 
 /* ---- create ----------------------------------------------------------- */

@@ -38,15 +38,26 @@ typedef struct sm_res_rt {
     int16_t ancestors;     /* ancestors field, -1: none                   */
     uint8_t has_children;  /* the model has SM_FILL_CHILDREN fields       */
     listing_order *order;  /* NULL: creation order                        */
+    listing_facets *facets;/* stored beside each record's list JSON: the  */
+                           /* order keys and exclude fields, NULL: none   */
     json_t *rows;          /* SM_R_STATIC: the parsed rows                */
     json_t *ancestor_obj;  /* parsed ancestor_json (object) or NULL       */
 } sm_res_rt;
+
+/* A list's exclude filter over facets: facet index (-1: never excludes,
+ * the value did not parse) and the encoded value it excludes. */
+typedef struct sm_excl {
+    int idx;
+    char *enc;
+    size_t len;
+} sm_excl;
 
 /* Per operation. */
 typedef struct sm_op_rt {
     int16_t stream_field;  /* field indices in the resource model, -1     */
     int16_t content_type;
     int16_t move_field;
+    sm_excl *excl;         /* per op->filters index (lists with facets)   */
 } sm_op_rt;
 
 typedef struct sm_rt {

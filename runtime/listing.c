@@ -435,3 +435,316 @@ int listing_overrides_hide(const sm_op *op, const query_list *q,
     }
     return 0;
 }
+
+/* ---- facets ------------------------------------------------------------ */
+
+enum {
+    FT_NULL = 0, FT_FALSE, FT_TRUE, FT_INT, FT_REAL, FT_STRING, FT_OTHER
+};
+
+struct listing_facets {
+    size_t n, norder;
+    char **names;
+    const listing_order *order;
+    unsigned char fp[4];
+};
+
+listing_facets *listing_facets_new(const listing_order *o,
+                                   const char *const *extra, size_t nextra)
+{
+    size_t max = (o ? o->n : 0) + nextra;
+    if (!max)
+        return NULL;
+    listing_facets *fs = sm_xmalloc(sizeof *fs);
+    fs->names = sm_xmalloc(max * sizeof *fs->names);
+    fs->n = 0;
+    fs->order = o;
+    for (size_t i = 0; o && i < o->n; i++)
+        fs->names[fs->n++] = sm_xstrdup(o->k[i].name);
+    fs->norder = fs->n;
+    for (size_t i = 0; i < nextra; i++)
+        if (listing_facets_index(fs, extra[i]) < 0)
+            fs->names[fs->n++] = sm_xstrdup(extra[i]);
+    /* FNV-1a over "1" (the encoding's version) and the names, NUL-ended */
+    uint32_t h = 2166136261u;
+    const char *v = "1";
+    for (size_t i = 0; i <= fs->n; i++) {
+        const char *t = i ? fs->names[i - 1] : v;
+        for (size_t j = 0;; j++) {
+            h = (h ^ (unsigned char)t[j]) * 16777619u;
+            if (!t[j])
+                break;
+        }
+    }
+    for (int i = 0; i < 4; i++)
+        fs->fp[i] = (unsigned char)(h >> (24 - 8 * i));
+    return fs;
+}
+
+void listing_facets_free(listing_facets *fs)
+{
+    if (!fs)
+        return;
+    for (size_t i = 0; i < fs->n; i++)
+        free(fs->names[i]);
+    free(fs->names);
+    free(fs);
+}
+
+int listing_facets_index(const listing_facets *fs, const char *name)
+{
+    for (size_t i = 0; fs && name && i < fs->n; i++)
+        if (!strcmp(fs->names[i], name))
+            return (int)i;
+    return -1;
+}
+
+static void put_be(strbuf *out, uint64_t v, int bytes)
+{
+    unsigned char b[8];
+    for (int i = bytes - 1; i >= 0; i--, v >>= 8)
+        b[i] = (unsigned char)v;
+    strbuf_add(out, b, (size_t)bytes);
+}
+
+static uint64_t get_be(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+void listing_facet_value(const json_t *v, strbuf *out)
+{
+    if (!v || json_is_null(v)) {
+        strbuf_addc(out, FT_NULL);
+    } else if (json_is_boolean(v)) {
+        strbuf_addc(out, json_is_true(v) ? FT_TRUE : FT_FALSE);
+    } else if (json_is_integer(v)) {
+        strbuf_addc(out, FT_INT);
+        put_be(out, (uint64_t)json_integer_value(v), 8);
+    } else if (json_is_real(v)) {
+        double d = json_real_value(v);
+        uint64_t bits;
+        memcpy(&bits, &d, sizeof bits);
+        strbuf_addc(out, FT_REAL);
+        put_be(out, bits, 8);
+    } else if (json_is_string(v)) {
+        size_t l = json_string_length(v);
+        strbuf_addc(out, FT_STRING);
+        put_be(out, (uint64_t)l, 4);
+        strbuf_add(out, json_string_value(v), l);
+    } else {
+        char *t = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS |
+                                    JSON_ENCODE_ANY);
+        size_t l = t ? strlen(t) : 0;
+        strbuf_addc(out, FT_OTHER);
+        put_be(out, (uint64_t)l, 4);
+        strbuf_add(out, t ? t : "", l);
+        free(t);
+    }
+}
+
+void listing_facets_encode(const listing_facets *fs, const json_t *rec,
+                           strbuf *out)
+{
+    strbuf_add(out, fs->fp, 4);
+    for (size_t i = 0; i < fs->n; i++)
+        listing_facet_value(field_of(rec, fs->names[i]), out);
+}
+
+/* One encoded value at *pos: its tag, payload and length; advances *pos.
+ * -1 when the bytes end early. */
+static int facet_next(const unsigned char *p, size_t len, size_t *pos,
+                      int *tag, const unsigned char **pl, size_t *pll)
+{
+    if (*pos >= len)
+        return -1;
+    *tag = p[(*pos)++];
+    size_t n = 0;
+    if (*tag == FT_INT || *tag == FT_REAL) {
+        n = 8;
+    } else if (*tag == FT_STRING || *tag == FT_OTHER) {
+        if (len - *pos < 4)
+            return -1;
+        n = (size_t)get_be(p + *pos, 4);
+        *pos += 4;
+    } else if (*tag > FT_OTHER) {
+        return -1;
+    }
+    if (len - *pos < n)
+        return -1;
+    *pl = p + *pos;
+    *pll = n;
+    *pos += n;
+    return 0;
+}
+
+int listing_facets_valid(const listing_facets *fs, const char *p, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (!fs || len < 4 || memcmp(u, fs->fp, 4) != 0)
+        return 0;
+    size_t pos = 4;
+    for (size_t i = 0; i < fs->n; i++) {
+        int tag;
+        const unsigned char *pl;
+        size_t pll;
+        if (facet_next(u, len, &pos, &tag, &pl, &pll) < 0)
+            return 0;
+    }
+    return pos == len;
+}
+
+/* Facet idx of a valid encoding (its whole encoded bytes in *v, *vl). */
+static void facet_at(const char *p, size_t len, int idx,
+                     const unsigned char **v, size_t *vl, int *tag,
+                     const unsigned char **pl, size_t *pll)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    size_t pos = 4, start = 4;
+    for (int i = 0; i <= idx; i++) {
+        start = pos;
+        if (facet_next(u, len, &pos, tag, pl, pll) < 0) {
+            *tag = FT_NULL;
+            *pll = 0;
+            break;
+        }
+    }
+    *v = u + start;
+    *vl = pos - start;
+}
+
+int listing_facets_is(const char *p, size_t len, int idx, const char *enc,
+                      size_t enc_len)
+{
+    const unsigned char *v, *pl;
+    size_t vl, pll;
+    int tag;
+    facet_at(p, len, idx, &v, &vl, &tag, &pl, &pll);
+    return vl == enc_len && memcmp(v, enc, enc_len) == 0;
+}
+
+static int facet_rank(int tag)
+{
+    switch (tag) {
+    case FT_NULL: return 0;
+    case FT_FALSE: case FT_TRUE: return 1;
+    case FT_INT: case FT_REAL: return 2;
+    case FT_STRING: return 3;
+    default: return 4;
+    }
+}
+
+static double facet_number(int tag, const unsigned char *pl)
+{
+    uint64_t bits = get_be(pl, 8);
+    if (tag == FT_INT)
+        return (double)(int64_t)bits;
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+/* value_cmp over encoded values. */
+static int facet_cmp(int ta, const unsigned char *a, size_t al, int tb,
+                     const unsigned char *b, size_t bl, int ci)
+{
+    int ra = facet_rank(ta), rb = facet_rank(tb);
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    switch (ra) {
+    case 1:
+        return ta < tb ? -1 : ta > tb;
+    case 2:
+        if (ta == FT_INT && tb == FT_INT) {
+            int64_t x = (int64_t)get_be(a, 8), y = (int64_t)get_be(b, 8);
+            return x < y ? -1 : x > y;
+        } else {
+            double x = facet_number(ta, a), y = facet_number(tb, b);
+            return x < y ? -1 : x > y;
+        }
+    case 3: {
+        if (ci)
+            return ci_cmp((const char *)a, al, (const char *)b, bl);
+        size_t n = al < bl ? al : bl;
+        int c = memcmp(a, b, n);
+        if (c)
+            return c < 0 ? -1 : 1;
+        return al < bl ? -1 : al > bl;
+    }
+    default:
+        return 0;
+    }
+}
+
+int listing_facets_compare(const listing_facets *fs, const char *a,
+                           size_t al, uint64_t seq_a, const char *b,
+                           size_t bl, uint64_t seq_b)
+{
+    const listing_order *o = fs ? fs->order : NULL;
+    int seq_desc = 0;
+    if (o) {
+        const unsigned char *ua = (const unsigned char *)a,
+                            *ub = (const unsigned char *)b;
+        size_t pa = 4, pb = 4;
+        for (size_t i = 0; i < o->n && i < fs->norder; i++) {
+            int tx = FT_NULL, ty = FT_NULL;
+            const unsigned char *x = NULL, *y = NULL;
+            size_t xl = 0, yl = 0;
+            if (facet_next(ua, al, &pa, &tx, &x, &xl) < 0)
+                tx = FT_NULL;
+            if (facet_next(ub, bl, &pb, &ty, &y, &yl) < 0)
+                ty = FT_NULL;
+            int c = facet_cmp(tx, x, xl, ty, y, yl, o->k[i].ci);
+            if (c)
+                return o->k[i].desc ? -c : c;
+        }
+        seq_desc = o->n > 0 && o->k[0].desc;
+    }
+    int c = seq_a < seq_b ? -1 : seq_a > seq_b;
+    return seq_desc ? -c : c;
+}
+
+int listing_facets_keys(const listing_facets *fs, const char *p, size_t len,
+                        listing_keys *out)
+{
+    size_t n = fs && fs->order ? fs->norder : 0;
+    if (n > LISTING_KEYS_MAX)
+        return -1;
+    const unsigned char *u = (const unsigned char *)p;
+    size_t pos = 4;
+    out->n = (uint8_t)n;
+    for (size_t i = 0; i < n; i++) {
+        int tag = FT_NULL;
+        const unsigned char *pl = NULL;
+        size_t pll = 0;
+        if (facet_next(u, len, &pos, &tag, &pl, &pll) < 0)
+            tag = FT_NULL;
+        out->k[i].tag = (uint8_t)tag;
+        out->k[i].p = pl;
+        out->k[i].len = pll;
+    }
+    return 0;
+}
+
+int listing_keys_compare(const listing_facets *fs, const listing_keys *a,
+                         uint64_t seq_a, const listing_keys *b,
+                         uint64_t seq_b)
+{
+    const listing_order *o = fs ? fs->order : NULL;
+    int seq_desc = 0;
+    if (o) {
+        for (size_t i = 0; i < a->n && i < b->n; i++) {
+            int c = facet_cmp(a->k[i].tag, a->k[i].p, a->k[i].len,
+                              b->k[i].tag, b->k[i].p, b->k[i].len,
+                              o->k[i].ci);
+            if (c)
+                return o->k[i].desc ? -c : c;
+        }
+        seq_desc = o->n > 0 && o->k[0].desc;
+    }
+    int c = seq_a < seq_b ? -1 : seq_a > seq_b;
+    return seq_desc ? -c : c;
+}

@@ -9,17 +9,25 @@
 #include <string.h>
 #include <sys/stat.h>
 
-struct sm_store {
-    MDB_env *env;
-    MDB_dbi records, meta, keys;
-};
-
 struct sm_txn {
     sm_store *st;
     MDB_txn *txn;
+    int cached; /* the store's reusable read transaction */
 };
 
-#define REC_HEADER 16
+struct sm_store {
+    MDB_env *env;
+    MDB_dbi records, meta, keys;
+    /* One read transaction kept between requests: store_abort() resets it
+     * (mdb_txn_reset: no snapshot held) and the next read store_begin()
+     * renews it, so a GET costs no transaction allocation.  in_use: handed
+     * out now (a nested read then gets its own, MDB_NOTLS allows both). */
+    sm_txn rd;
+    int rd_open, rd_in_use;
+};
+
+#define REC_MAGIC "SMR3"
+#define REC_HEADER 20
 #define KEY_LEN 26  /* ns 2 + project 8 + parent 8 + seq 8 */
 #define PREFIX_LEN 18
 
@@ -167,7 +175,8 @@ int store_open(sm_store **out, const char *dir, size_t mapsize, int sync,
     if ((rc = mdb_env_set_maxdbs(st->env, 4)) != 0 ||
         (rc = mdb_env_set_mapsize(st->env, mapsize)) != 0)
         goto fail_mdb;
-    if ((rc = mdb_env_open(st->env, dir, sync ? 0 : MDB_NOSYNC, 0644)) != 0)
+    if ((rc = mdb_env_open(st->env, dir,
+                           MDB_NOTLS | (sync ? 0 : MDB_NOSYNC), 0644)) != 0)
         goto fail_mdb;
     if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0 ||
         (rc = mdb_dbi_open(txn, "records", MDB_CREATE, &st->records)) != 0 ||
@@ -201,16 +210,36 @@ void store_close(sm_store *st)
 {
     if (!st)
         return;
+    if (st->rd_open)
+        mdb_txn_abort(st->rd.txn);
     mdb_env_close(st->env);
     free(st);
 }
 
 int store_begin(sm_store *st, int write, sm_txn **out)
 {
+    if (!write && !st->rd_in_use) {
+        int rc = st->rd_open ? mdb_txn_renew(st->rd.txn)
+                             : mdb_txn_begin(st->env, NULL, MDB_RDONLY,
+                                             &st->rd.txn);
+        if (rc != 0) {
+            if (st->rd_open)
+                mdb_txn_abort(st->rd.txn);
+            st->rd_open = 0;
+            *out = NULL;
+            return map_rc(rc);
+        }
+        st->rd.st = st;
+        st->rd.cached = 1;
+        st->rd_open = st->rd_in_use = 1;
+        *out = &st->rd;
+        return STORE_OK;
+    }
     sm_txn *t = malloc(sizeof *t);
     if (!t)
         abort();
     t->st = st;
+    t->cached = 0;
     int rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
     if (rc != 0) {
         free(t);
@@ -221,8 +250,19 @@ int store_begin(sm_store *st, int write, sm_txn **out)
     return STORE_OK;
 }
 
+/* Ends the cached read transaction: reset, kept for the next read. */
+static void release_cached(sm_txn *t)
+{
+    mdb_txn_reset(t->txn);
+    t->st->rd_in_use = 0;
+}
+
 int store_commit(sm_txn *t)
 {
+    if (t->cached) {
+        release_cached(t);
+        return STORE_OK;
+    }
     int rc = mdb_txn_commit(t->txn);
     free(t);
     return map_rc(rc);
@@ -232,6 +272,10 @@ void store_abort(sm_txn *t)
 {
     if (!t)
         return;
+    if (t->cached) {
+        release_cached(t);
+        return;
+    }
     mdb_txn_abort(t->txn);
     free(t);
 }
@@ -343,20 +387,21 @@ int store_any(sm_txn *t, uint16_t ns, int64_t project)
 }
 
 /* Checks a record value; 0 with the parts, or STORE_ERROR when corrupt. */
-static int rec_parse(const MDB_val *v, unsigned *flags, const char **full,
-                     size_t *full_len, const char **list, size_t *list_len)
+static int rec_parse(const MDB_val *v, store_item *it)
 {
     const unsigned char *p = v->mv_data;
-    if (v->mv_size < REC_HEADER || memcmp(p, "SMR1", 4) != 0)
+    if (v->mv_size < REC_HEADER || memcmp(p, REC_MAGIC, 4) != 0)
         return STORE_ERROR;
-    uint32_t fl = get32(p + 8), ll = get32(p + 12);
-    if ((uint64_t)REC_HEADER + fl + ll != v->mv_size)
+    uint32_t fl = get32(p + 8), ll = get32(p + 12), xl = get32(p + 16);
+    if ((uint64_t)REC_HEADER + fl + ll + xl != v->mv_size)
         return STORE_ERROR;
-    *flags = get32(p + 4);
-    *full = (const char *)p + REC_HEADER;
-    *full_len = fl;
-    *list = (const char *)p + REC_HEADER + fl;
-    *list_len = ll;
+    it->flags = get32(p + 4);
+    it->full = (const char *)p + REC_HEADER;
+    it->full_len = fl;
+    it->list = it->full + fl;
+    it->list_len = ll;
+    it->facets = it->list + ll;
+    it->facets_len = xl;
     return STORE_OK;
 }
 
@@ -370,12 +415,14 @@ int store_get(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
     int rc = mdb_get(t->txn, t->st->records, &key, &val);
     if (rc != 0)
         return map_rc(rc);
-    const char *full, *list;
-    if ((rc = rec_parse(&val, &out->flags, &full, &out->full_len, &list,
-                        &out->list_len)) != 0)
+    store_item it;
+    if ((rc = rec_parse(&val, &it)) != 0)
         return rc;
-    out->full = sm_xstrndup(full, out->full_len);
-    out->list = sm_xstrndup(list, out->list_len);
+    out->flags = it.flags;
+    out->full_len = it.full_len;
+    out->list_len = it.list_len;
+    out->full = sm_xstrndup(it.full, it.full_len);
+    out->list = sm_xstrndup(it.list, it.list_len);
     return STORE_OK;
 }
 
@@ -390,22 +437,36 @@ int store_put(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
               uint64_t id, unsigned flags, const char *full, size_t full_len,
               const char *list, size_t list_len)
 {
-    if (full_len > UINT32_MAX || list_len > UINT32_MAX - REC_HEADER - full_len)
+    return store_put_facets(t, ns, project, parent, id, flags, full, full_len,
+                            list, list_len, NULL, 0);
+}
+
+int store_put_facets(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
+                     uint64_t id, unsigned flags, const char *full,
+                     size_t full_len, const char *list, size_t list_len,
+                     const char *facets, size_t facets_len)
+{
+    if (full_len > UINT32_MAX - REC_HEADER ||
+        list_len > UINT32_MAX - REC_HEADER - full_len ||
+        facets_len > UINT32_MAX - REC_HEADER - full_len - list_len)
         return STORE_ERROR;
     unsigned char kb[KEY_LEN];
     rec_key(kb, ns, project, parent, id);
     MDB_val key = {KEY_LEN, kb};
-    MDB_val val = {REC_HEADER + full_len + list_len, NULL};
+    MDB_val val = {REC_HEADER + full_len + list_len + facets_len, NULL};
     int rc = mdb_put(t->txn, t->st->records, &key, &val, MDB_RESERVE);
     if (rc != 0)
         return map_rc(rc);
     unsigned char *p = val.mv_data;
-    memcpy(p, "SMR1", 4);
+    memcpy(p, REC_MAGIC, 4);
     be32(p + 4, flags);
     be32(p + 8, (uint32_t)full_len);
     be32(p + 12, (uint32_t)list_len);
+    be32(p + 16, (uint32_t)facets_len);
     memcpy(p + REC_HEADER, full, full_len);
     memcpy(p + REC_HEADER + full_len, list, list_len);
+    if (facets_len)
+        memcpy(p + REC_HEADER + full_len + list_len, facets, facets_len);
     return STORE_OK;
 }
 
@@ -418,9 +479,9 @@ int store_del(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
     return map_rc(mdb_del(t->txn, t->st->records, &key, NULL));
 }
 
-int store_list(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
-               unsigned hide_flags, int64_t offset, int64_t limit, store_visit_fn fn, void *arg,
-               int64_t *count)
+int store_walk(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
+               unsigned hide_flags, int64_t offset, int64_t limit,
+               store_walk_fn fn, void *arg, int64_t *count)
 {
     MDB_cursor *cur;
     unsigned char kb[KEY_LEN];
@@ -434,17 +495,15 @@ int store_list(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
     while (rc == 0) {
         if (key.mv_size != KEY_LEN || memcmp(key.mv_data, kb, PREFIX_LEN) != 0)
             break;
-        unsigned flags;
-        const char *full, *list;
-        size_t fl, ll;
-        if (rec_parse(&val, &flags, &full, &fl, &list, &ll) != 0) {
+        store_item it;
+        if (rec_parse(&val, &it) != 0) {
             mdb_cursor_close(cur);
             return STORE_ERROR;
         }
-        if (!(flags & hide_flags)) {
+        if (!(it.flags & hide_flags)) {
             if (fn && n >= offset && (limit < 0 || n - offset < limit)) {
-                if (fn(arg, get64((const unsigned char *)key.mv_data + PREFIX_LEN),
-                       flags, full, fl, list, ll))
+                it.id = get64((const unsigned char *)key.mv_data + PREFIX_LEN);
+                if (fn(arg, &it))
                     break;
             }
             n++;
@@ -457,6 +516,27 @@ int store_list(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
     if (count)
         *count = n;
     return STORE_OK;
+}
+
+typedef struct list_adapter {
+    store_visit_fn fn;
+    void *arg;
+} list_adapter;
+
+static int adapt(void *arg, const store_item *it)
+{
+    const list_adapter *a = arg;
+    return a->fn(a->arg, it->id, it->flags, it->full, it->full_len, it->list,
+                 it->list_len);
+}
+
+int store_list(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
+               unsigned hide_flags, int64_t offset, int64_t limit,
+               store_visit_fn fn, void *arg, int64_t *count)
+{
+    list_adapter a = {fn, arg};
+    return store_walk(t, ns, project, parent, hide_flags, offset, limit,
+                      fn ? adapt : NULL, &a, count);
 }
 
 /* ---- the keys index ---------------------------------------------------- */

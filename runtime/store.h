@@ -1,8 +1,9 @@
 /*
- * store.h — the only user of LMDB.  One environment per process, three
- * named databases (store format 2, recorded in meta as "format"; a format-1
- * directory is refused at open with "DIR: store format 1; this build uses
- * 2: remove the directory"):
+ * store.h — the only user of LMDB.  One environment per process (with
+ * --workers, one per worker process, opened after the fork as LMDB
+ * requires), three named databases (store format 3, recorded in meta as
+ * "format"; an older directory is refused at open with "DIR: store format
+ * N; this build uses 3: remove the directory"):
  *
  *   "records"  key (namespace u16, project i64, parent sequence u64,
  *              sequence u64), big-endian, the project's sign bit flipped, so
@@ -27,7 +28,9 @@
  * ends with exactly one store_commit() or store_abort(), which frees it.
  * Values are copied out before a call returns (store_get) or handed to a
  * visitor that must copy what it keeps (store_list): no LMDB memory escapes.
- * Single-threaded: one transaction at a time, on the event-loop thread.
+ * Single-threaded, on the event-loop thread.  A read transaction is reused
+ * between requests (reset on store_abort, renewed on the next begin); a
+ * read begun while that one is out gets its own.
  */
 #ifndef SM_STORE_H
 #define SM_STORE_H
@@ -46,7 +49,7 @@ enum {
 
 enum { STORE_F_DELETED = 1u << 0 }; /* record flags: soft-deleted */
 
-#define STORE_FORMAT 2
+#define STORE_FORMAT 3
 #define STORE_DEFAULT_MAPSIZE ((size_t)1 << 30) /* 1 GiB, sparse */
 
 typedef struct sm_store sm_store;
@@ -89,6 +92,11 @@ void store_rec_free(store_rec *rec);
 int store_put(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
               uint64_t id, unsigned flags, const char *full, size_t full_len,
               const char *list, size_t list_len);
+/* store_put with facets bytes stored after the list JSON (store_item). */
+int store_put_facets(sm_txn *txn, uint16_t ns, int64_t project,
+                     uint64_t parent, uint64_t id, unsigned flags,
+                     const char *full, size_t full_len, const char *list,
+                     size_t list_len, const char *facets, size_t facets_len);
 int store_del(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
               uint64_t id);
 
@@ -115,6 +123,21 @@ int store_list(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
                unsigned hide_flags,
                int64_t offset, int64_t limit, store_visit_fn fn, void *arg,
                int64_t *count);
+
+/* store_list with every part of a record in one struct.  The pointers
+ * point into the map and stay valid until the transaction ends (LMDB's
+ * rule for read transactions; in a write one until the next write), so a
+ * caller may keep them instead of copying. */
+typedef struct store_item {
+    uint64_t id;
+    unsigned flags;
+    const char *full, *list, *facets;
+    size_t full_len, list_len, facets_len;
+} store_item;
+typedef int (*store_walk_fn)(void *arg, const store_item *it);
+int store_walk(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
+               unsigned hide_flags, int64_t offset, int64_t limit,
+               store_walk_fn fn, void *arg, int64_t *count);
 
 const char *store_strerror(int rc);
 

@@ -18,9 +18,12 @@
 typedef struct row {
     json_t *rec;
     uint64_t seq;
+    strbuf facets; /* the record's encoded facets */
+    listing_keys keys;
 } row;
 
 static const listing_order *sort_order;
+static const listing_facets *sort_facets;
 
 static int row_cmp(const void *a, const void *b)
 {
@@ -28,21 +31,54 @@ static int row_cmp(const void *a, const void *b)
     return listing_compare(sort_order, x->rec, x->seq, y->rec, y->seq);
 }
 
+static int key_row_cmp(const void *a, const void *b)
+{
+    const row *x = a, *y = b;
+    return listing_keys_compare(sort_facets, &x->keys, x->seq, &y->keys, y->seq);
+}
+
+static int facet_row_cmp(const void *a, const void *b)
+{
+    const row *x = a, *y = b;
+    return listing_facets_compare(sort_facets, x->facets.p, x->facets.len,
+                                  x->seq, y->facets.p, y->facets.len, y->seq);
+}
+
 /* Sorts the records of the JSON array text (seq = index + 1) and returns
- * the compact JSON of their member `show`, in order. */
+ * the compact JSON of their member `show`, in order.  The same records
+ * sorted by their encoded facets (the list's byte-copy path) must come
+ * out in the same order. */
 static char *sorted(const char *order, const char *records, const char *show)
 {
     listing_order *o = NULL;
     assert_int_equal(listing_order_parse(order, &o), 0);
     json_t *a = unit_json(records);
     size_t n = json_array_size(a);
-    row *rows = calloc(n, sizeof *rows);
+    row *rows = calloc(n, sizeof *rows), *frows = calloc(n, sizeof *frows);
+    const char *extra[] = {"deleted"};
+    listing_facets *fs = listing_facets_new(o, extra, 1);
     for (size_t i = 0; i < n; i++) {
         rows[i].rec = json_array_get(a, i);
         rows[i].seq = i + 1;
+        listing_facets_encode(fs, rows[i].rec, &rows[i].facets);
+        assert_true(listing_facets_valid(fs, rows[i].facets.p, rows[i].facets.len));
+        assert_int_equal(listing_facets_keys(fs, rows[i].facets.p, rows[i].facets.len,
+                                             &rows[i].keys), 0);
+        frows[i] = rows[i];
     }
     sort_order = o;
     qsort(rows, n, sizeof *rows, row_cmp);
+    sort_facets = fs;
+    qsort(frows, n, sizeof *frows, facet_row_cmp);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(rows[i].seq, frows[i].seq);
+    qsort(frows, n, sizeof *frows, key_row_cmp);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(rows[i].seq, frows[i].seq);
+    for (size_t i = 0; i < n; i++)
+        strbuf_free(&rows[i].facets);
+    free(frows);
+    listing_facets_free(fs);
     json_t *out = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *v = json_object_get(rows[i].rec, show);
@@ -106,6 +142,59 @@ static void test_order_pinned_name(void **state)
     expect_sorted("pinned", recs, "n", "[1,4,5,2,3]");
     /* no order: creation order */
     expect_sorted(NULL, recs, "n", "[1,2,3,4,5]");
+}
+
+/* Facet encodings: stale fingerprints and truncated bytes are refused;
+ * equality is json_equal's (absent = null, 1 is not 1.0). */
+static void test_facets(void **state)
+{
+    (void)state;
+    listing_order *o = NULL;
+    assert_int_equal(listing_order_parse("-pinned ~name", &o), 0);
+    const char *extra[] = {"mode", "name"};
+    listing_facets *fs = listing_facets_new(o, extra, 2);
+    listing_facets *other = listing_facets_new(o, NULL, 0);
+    assert_null(listing_facets_new(NULL, NULL, 0));
+    assert_int_equal(listing_facets_index(fs, "pinned"), 0);
+    assert_int_equal(listing_facets_index(fs, "name"), 1);
+    assert_int_equal(listing_facets_index(fs, "mode"), 2);
+    assert_int_equal(listing_facets_index(fs, "nope"), -1);
+    json_t *r = unit_json("{\"pinned\":true,\"name\":\"a\",\"mode\":\"unlisted\","
+                          "\"n\":1}");
+    strbuf b = STRBUF_INIT, v = STRBUF_INIT;
+    listing_facets_encode(fs, r, &b);
+    assert_true(listing_facets_valid(fs, b.p, b.len));
+    assert_false(listing_facets_valid(other, b.p, b.len));
+    assert_false(listing_facets_valid(fs, b.p, b.len - 1));
+    assert_false(listing_facets_valid(fs, b.p, 3));
+    json_t *x = json_string("unlisted");
+    listing_facet_value(x, &v);
+    assert_true(listing_facets_is(b.p, b.len, 2, v.p, v.len));
+    assert_false(listing_facets_is(b.p, b.len, 1, v.p, v.len));
+    json_decref(x);
+    strbuf_truncate(&v, 0);
+    listing_facet_value(NULL, &v); /* absent counts as null */
+    strbuf_truncate(&b, 0);
+    json_t *r2 = unit_json("{\"name\":\"b\",\"mode\":null}");
+    listing_facets_encode(fs, r2, &b);
+    assert_true(listing_facets_is(b.p, b.len, 0, v.p, v.len));
+    assert_true(listing_facets_is(b.p, b.len, 2, v.p, v.len));
+    strbuf s1 = STRBUF_INIT, s2 = STRBUF_INIT;
+    json_t *i1 = json_integer(1), *d1 = json_real(1.0);
+    listing_facet_value(i1, &s1);
+    listing_facet_value(d1, &s2);
+    assert_false(s1.len == s2.len && !memcmp(s1.p, s2.p, s1.len));
+    json_decref(i1);
+    json_decref(d1);
+    strbuf_free(&s1);
+    strbuf_free(&s2);
+    strbuf_free(&b);
+    strbuf_free(&v);
+    json_decref(r);
+    json_decref(r2);
+    listing_facets_free(fs);
+    listing_facets_free(other);
+    listing_order_free(o);
 }
 
 static void test_order_types(void **state)
@@ -338,6 +427,7 @@ int main(void)
         cmocka_unit_test(test_order_parse),
         cmocka_unit_test(test_order_pinned_name),
         cmocka_unit_test(test_order_types),
+        cmocka_unit_test(test_facets),
         cmocka_unit_test(test_eq),
         cmocka_unit_test(test_exclude),
         cmocka_unit_test(test_icontains_words),

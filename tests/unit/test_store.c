@@ -358,11 +358,10 @@ static void test_keys_index(void **state)
     assert_int_equal(store_commit(t), STORE_OK);
 }
 
-/* A directory written by format 1 (records and meta, no "format") is
- * refused with a message saying what to do. */
-static void test_format1_refused(void **state)
+/* Writes a directory as an older build left it: records and meta with
+ * one namespace, and meta "format" = format (0: absent, as format 1). */
+static char *old_dir(unsigned format)
 {
-    (void)state;
     char *dir = unit_tmpdir();
     MDB_env *env;
     MDB_txn *txn;
@@ -375,15 +374,25 @@ static void test_format1_refused(void **state)
     assert_int_equal(mdb_dbi_open(txn, "meta", MDB_CREATE, &meta), 0);
     MDB_val k = {9, "ns:things"}, v = {2, "\0\1"};
     assert_int_equal(mdb_put(txn, meta, &k, &v, 0), 0);
+    if (format) {
+        unsigned char b[4] = {0, 0, 0, (unsigned char)format};
+        MDB_val fk = {6, "format"}, fv = {4, b};
+        assert_int_equal(mdb_put(txn, meta, &fk, &fv, 0), 0);
+    }
     assert_int_equal(mdb_txn_commit(txn), 0);
     mdb_env_close(env);
+    return dir;
+}
 
+static void expect_refused(char *dir, unsigned format)
+{
     sm_store *st = (sm_store *)1;
     strbuf err = STRBUF_INIT;
     assert_int_equal(store_open(&st, dir, STORE_DEFAULT_MAPSIZE, 0, &err), STORE_ERROR);
     assert_null(st);
     strbuf want = STRBUF_INIT;
-    strbuf_addf(&want, "%s: store format 1; this build uses 2: remove the directory", dir);
+    strbuf_addf(&want, "%s: store format %u; this build uses 3: remove the directory", dir,
+                format);
     assert_string_equal(err.p, want.p);
     strbuf_free(&want);
     strbuf_free(&err);
@@ -391,8 +400,23 @@ static void test_format1_refused(void **state)
     free(dir);
 }
 
-/* A fresh directory gets format 2 and opens again. */
-static void test_format2_reopens(void **state)
+/* A directory written by format 1 (records and meta, no "format") is
+ * refused with a message saying what to do. */
+static void test_format1_refused(void **state)
+{
+    (void)state;
+    expect_refused(old_dir(0), 1);
+}
+
+/* Format 2 (records without facets) is refused the same way. */
+static void test_format2_refused(void **state)
+{
+    (void)state;
+    expect_refused(old_dir(2), 2);
+}
+
+/* A fresh directory gets format 3 and opens again. */
+static void test_format3_reopens(void **state)
 {
     fx *f = *state;
     put(f->st, 1, 1, 1, 0, "{}", "{}");
@@ -415,6 +439,73 @@ static void test_open_errors(void **state)
     strbuf_free(&err);
 }
 
+static int walk_facets(void *arg, const store_item *it)
+{
+    strbuf *b = arg;
+    strbuf_addf(b, "%s%llu:%.*s/%.*s/", b->len ? "," : "",
+                (unsigned long long)it->id, (int)it->full_len, it->full,
+                (int)it->list_len, it->list);
+    strbuf_add(b, it->facets, it->facets_len); /* may hold NUL bytes */
+    return 0;
+}
+
+/* Facet bytes are stored after the list JSON and walked with it; records
+ * without facets walk with an empty facets part. */
+static void test_facets_walk(void **state)
+{
+    fx *f = *state;
+    sm_txn *t;
+    assert_int_equal(store_begin(f->st, 1, &t), STORE_OK);
+    assert_int_equal(store_put_facets(t, 1, 1, 0, 1, 0, "F1", 2, "L1", 2, "x\0y", 3),
+                     STORE_OK);
+    assert_int_equal(store_put(t, 1, 1, 0, 2, 0, "F2", 2, "L2", 2), STORE_OK);
+    assert_int_equal(store_commit(t), STORE_OK);
+    strbuf b = STRBUF_INIT;
+    int64_t count = -1;
+    assert_int_equal(store_begin(f->st, 0, &t), STORE_OK);
+    assert_int_equal(store_walk(t, 1, 1, 0, 0, 0, -1, walk_facets, &b, &count), STORE_OK);
+    store_abort(t);
+    assert_int_equal(count, 2);
+    assert_int_equal(b.len, strlen("1:F1/L1/x") + 2 + strlen(",2:F2/L2/"));
+    assert_memory_equal(b.p, "1:F1/L1/x\0y,2:F2/L2/", b.len);
+    strbuf_free(&b);
+    store_rec rec;
+    assert_int_equal(get(f->st, 1, 1, 1, &rec), STORE_OK);
+    assert_string_equal(rec.full, "F1");
+    assert_string_equal(rec.list, "L1");
+    store_rec_free(&rec);
+}
+
+/* The reused read transaction sees every commit made after its last use,
+ * and a read begun while it is out gets its own transaction. */
+static void test_read_txn_reuse(void **state)
+{
+    fx *f = *state;
+    store_rec rec;
+    put(f->st, 1, 1, 1, 0, "{\"v\":1}", "{}");
+    assert_int_equal(get(f->st, 1, 1, 1, &rec), STORE_OK);
+    assert_string_equal(rec.full, "{\"v\":1}");
+    store_rec_free(&rec);
+    put(f->st, 1, 1, 1, 0, "{\"v\":2}", "{}");
+    assert_int_equal(get(f->st, 1, 1, 1, &rec), STORE_OK);
+    assert_string_equal(rec.full, "{\"v\":2}");
+    store_rec_free(&rec);
+    sm_txn *a, *b;
+    assert_int_equal(store_begin(f->st, 0, &a), STORE_OK);
+    assert_int_equal(store_begin(f->st, 0, &b), STORE_OK);
+    assert_ptr_not_equal(a, b);
+    assert_int_equal(store_get(b, 1, 1, 0, 1, &rec), STORE_OK);
+    store_rec_free(&rec);
+    store_abort(b);
+    assert_int_equal(store_get(a, 1, 1, 0, 1, &rec), STORE_OK);
+    store_rec_free(&rec);
+    assert_int_equal(store_commit(a), STORE_OK);
+    put(f->st, 1, 1, 1, 0, "{\"v\":3}", "{}");
+    assert_int_equal(get(f->st, 1, 1, 1, &rec), STORE_OK);
+    assert_string_equal(rec.full, "{\"v\":3}");
+    store_rec_free(&rec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -427,7 +518,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_parents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys_index, setup, teardown),
         cmocka_unit_test(test_format1_refused),
-        cmocka_unit_test_setup_teardown(test_format2_reopens, setup, teardown),
+        cmocka_unit_test(test_format2_refused),
+        cmocka_unit_test_setup_teardown(test_format3_reopens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_facets_walk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_txn_reuse, setup, teardown),
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
