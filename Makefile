@@ -7,7 +7,7 @@ PORT  ?= 8010
 DB    ?= .specmock/db
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure build run test test-sanitize bench check-generated regen clean
+.PHONY: all deps configure build run test test-sanitize bench fuzz check-generated regen clean
 
 all: build
 
@@ -45,6 +45,12 @@ test-sanitize: configure
 bench: build
 	./bench/run.sh
 
+# The libFuzzer binaries (clang) in $(BUILD)-fuzz/tests/fuzz/; campaigns: tests/fuzz/README.md.
+fuzz:
+	@./.ci/install-deps fuzz
+	@[ -f $(BUILD)-fuzz/CMakeCache.txt ] || CC=clang cmake -S . -B $(BUILD)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPECMOCK_FUZZ=ON
+	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_spec fuzz_router fuzz_body
+
 check-generated: build
 	cmake --build $(BUILD) --target check-generated
 
@@ -52,4 +58,4 @@ regen: configure
 	cmake --build $(BUILD) --target generate
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz

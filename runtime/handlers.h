@@ -77,6 +77,8 @@ typedef struct sm_app {
     const char *self_host;   /* "HOST:PORT" for links without a Host header */
     struct sm_journal *journal; /* --journal, NULL = none                  */
     sm_rt *rt;               /* handlers_resolve(); required               */
+    size_t max_body;         /* --max-body: larger bodies 413; 0 = SM_BODY_LIMIT */
+    int timeout_secs;        /* --timeout: idle/read/write; 0 = SM_HTTP_TIMEOUT_SECS */
 } sm_app;
 
 /* Resolves and checks every v2 name of app->api (key, soft, parent, owner,

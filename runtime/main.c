@@ -41,6 +41,9 @@ typedef struct options {
     int sync;
     const char *fixtures;
     const char *journal;
+    size_t max_body;
+    size_t map_size;
+    int timeout;
 } options;
 
 static void usage(FILE *out)
@@ -48,7 +51,8 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: specmock [--host H] [--port P] [--db DIR] [--keys FILE]\n"
             "                [--clock RFC3339] [--sync] [--fixtures FILE]\n"
-            "                [--journal FILE] [--help] [--version]\n"
+            "                [--journal FILE] [--max-body BYTES] [--map-size BYTES]\n"
+            "                [--timeout SECS] [--help] [--version]\n"
             "\n"
             "Serves the %s (%u operations) as a mock.\n"
             "\n"
@@ -70,6 +74,13 @@ static void usage(FILE *out)
             "                 parent's key); resources that already hold\n"
             "                 records are skipped\n"
             "  --journal F    append one JSON line per answered request to F\n"
+            "  --max-body N   largest request body in bytes (K/M/G suffixes,\n"
+            "                 1 to 1G; default 1M); larger bodies answer 413\n"
+            "  --map-size N   LMDB map size in bytes (K/M/G suffixes, >= 64K;\n"
+            "                 default 1G): the store's capacity; a write that\n"
+            "                 does not fit answers 507\n"
+            "  --timeout S    close a connection idle, or sending its request,\n"
+            "                 for S seconds (1-3600, default 30)\n"
             "  --help         this text\n"
             "  --version      print the version\n"
             "\n"
@@ -85,6 +96,34 @@ static int bad_usage(const char *fmt, const char *a, const char *b)
     fprintf(stderr, fmt, a, b);
     fputs("\n", stderr);
     return 2;
+}
+
+/* A byte count: decimal digits with an optional K, M or G (powers of 1024).
+ * 0 and *out set when it lies in [lo, hi], -1 otherwise. */
+static int parse_size(const char *val, unsigned long long lo,
+                      unsigned long long hi, size_t *out)
+{
+    if (!*val || val[0] < '0' || val[0] > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(val, &end, 10);
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    if (shift)
+        end++;
+    if (errno || *end || v > (hi >> shift))
+        return -1;
+    v <<= shift;
+    if (v < lo || v > hi || v > SIZE_MAX)
+        return -1;
+    *out = (size_t)v;
+    return 0;
 }
 
 /* 0 ok, 1 done (help/version printed), 2 bad usage (message printed). */
@@ -119,7 +158,8 @@ static int parse_args(int argc, char **argv, options *o)
         if (strcmp(name, "--host") && strcmp(name, "--port") &&
             strcmp(name, "--db") && strcmp(name, "--keys") &&
             strcmp(name, "--clock") && strcmp(name, "--fixtures") &&
-            strcmp(name, "--journal"))
+            strcmp(name, "--journal") && strcmp(name, "--max-body") &&
+            strcmp(name, "--map-size") && strcmp(name, "--timeout"))
             return bad_usage("unknown option '%s' (see --help)%s", name, "");
         if (eq)
             val = eq + 1;
@@ -152,6 +192,23 @@ static int parse_args(int argc, char **argv, options *o)
             if (!*val)
                 return bad_usage("--journal: empty file name%s%s", "", "");
             o->journal = val;
+        } else if (!strcmp(name, "--max-body")) {
+            if (parse_size(val, 1, 1ull << 30, &o->max_body) < 0)
+                return bad_usage("--max-body: '%s' is not a size in bytes "
+                                 "(1 to 1G, e.g. 1048576 or 4M)%s",
+                                 val, "");
+        } else if (!strcmp(name, "--map-size")) {
+            if (parse_size(val, 65536, 1ull << 40, &o->map_size) < 0)
+                return bad_usage("--map-size: '%s' is not a size in bytes "
+                                 "(64K to 1024G, e.g. 4G)%s",
+                                 val, "");
+        } else if (!strcmp(name, "--timeout")) {
+            size_t t;
+            if (parse_size(val, 1, 3600, &t) < 0 || strpbrk(val, "KkMmGg"))
+                return bad_usage("--timeout: '%s' is not a number of seconds "
+                                 "(1-3600)%s",
+                                 val, "");
+            o->timeout = (int)t;
         } else if (!strcmp(name, "--clock")) {
             if (clock_parse(val, strlen(val), &o->clock_us) != CLOCK_OK)
                 return bad_usage("--clock: '%s' is not an RFC 3339 date-time "
@@ -201,7 +258,7 @@ static unsigned count_params(const char *prefix)
 int main(int argc, char **argv)
 {
     const sm_api *api = &specmock_api;
-    options o = {"127.0.0.1", 8010, NULL, NULL, NULL, 0, 0, NULL, NULL};
+    options o = {"127.0.0.1", 8010, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0};
     int rc = 1, port = 0;
     char tmpdir[4096] = "";
     strbuf err = STRBUF_INIT, self = STRBUF_INIT;
@@ -274,6 +331,8 @@ int main(int argc, char **argv)
         }
         mapsize = (size_t)v;
     }
+    if (o.map_size)
+        mapsize = o.map_size; /* the flag wins over the test variable */
     if (store_open(&store, o.db ? o.db : tmpdir, mapsize, o.sync, &err) != 0) {
         fprintf(stderr, "specmock: %s\n", err.p);
         rc = o.db ? 2 : 1;
@@ -309,6 +368,8 @@ int main(int argc, char **argv)
     app.ns = ns;
     app.prefix_params = count_params(api->prefix);
     app.self_host = NULL;
+    app.max_body = o.max_body;
+    app.timeout_secs = o.timeout;
     if (handlers_resolve(&app, &err) < 0) {
         fprintf(stderr, "specmock: API tables: %s\n", err.p);
         goto out;

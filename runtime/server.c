@@ -32,6 +32,12 @@ struct sm_server {
 
 /* ---- the pipeline ----------------------------------------------------- */
 
+/* The largest body answered normally (--max-body); larger ones get 413. */
+static size_t body_limit(const sm_app *app)
+{
+    return app->max_body ? app->max_body : SM_BODY_LIMIT;
+}
+
 static int is_write(int method)
 {
     return method == SM_POST || method == SM_PUT || method == SM_PATCH ||
@@ -134,12 +140,13 @@ static int resolve_params(const sm_app *app, const sm_route_match *m,
 
 /* Step 6: the JSON body of a create/update/action (NULL after a refusal).
  * A body of one of op->media's types is not parsed: an empty object. */
-static json_t *read_body(const sm_op *op, const sm_request *rq, sm_reply *rep,
-                         int *unparsed)
+static json_t *read_body(const sm_op *op, const sm_request *rq, size_t limit,
+                         sm_reply *rep, int *unparsed)
 {
     *unparsed = 0;
-    if (rq->body_len > SM_BODY_LIMIT) {
-        respond_error(rep, SM_ERR_REQUEST_TOO_LARGE, NULL, NULL, NULL);
+    if (rq->body_len > limit) {
+        respond_errorf(rep, SM_ERR_REQUEST_TOO_LARGE,
+                       "Request body exceeds the %zu-byte limit.", limit);
         return NULL;
     }
     if (rq->body_len == 0 || !rq->body)
@@ -272,7 +279,7 @@ void server_pipeline(const sm_app *app, const sm_request *rq, sm_reply *rep)
         (kind == SM_OP_ACTION && call.op->method != SM_GET)) {
         /* 6. body */
         int unparsed;
-        if (!(body = read_body(call.op, rq, rep, &unparsed)))
+        if (!(body = read_body(call.op, rq, body_limit(app), rep, &unparsed)))
             goto out;
         call.raw_body = body;
         /* 7. validate */
@@ -350,7 +357,7 @@ static void server_cb(struct evhttp_request *req, void *arg)
     rq.content_type = evhttp_find_header(in, "Content-Type");
     struct evbuffer *ib = evhttp_request_get_input_buffer(req);
     rq.body_len = evbuffer_get_length(ib);
-    if (rq.body_len > 0 && rq.body_len <= SM_BODY_LIMIT)
+    if (rq.body_len > 0 && rq.body_len <= body_limit(s->app))
         rq.body = (const char *)evbuffer_pullup(ib, -1);
 
     /* evhttp leaves Nagle on: a large answer would wait for the peer's
@@ -416,9 +423,14 @@ sm_server *server_new(struct event_base *base, sm_app *app)
                                    EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
                                    EVHTTP_REQ_PATCH);
     evhttp_set_default_content_type(s->http, NULL);
-    evhttp_set_max_body_size(s->http, (ev_ssize_t)SM_BODY_HARD_LIMIT);
+    /* evhttp reads bodies up to the hard limit so that ours answers 413
+     * with the API's envelope; beyond it evhttp closes with its own 413 */
+    size_t hard = body_limit(app) + SM_BODY_HARD_LIMIT;
+    evhttp_set_max_body_size(s->http, (ev_ssize_t)hard);
     evhttp_set_max_headers_size(s->http, 64 * 1024);
-    evhttp_set_timeout(s->http, SM_HTTP_TIMEOUT_SECS);
+    /* bounds idle keep-alive connections and slow (loris) senders alike */
+    evhttp_set_timeout(s->http, app->timeout_secs ? app->timeout_secs
+                                                  : SM_HTTP_TIMEOUT_SECS);
     evhttp_set_flags(s->http, EVHTTP_SERVER_LINGERING_CLOSE);
     evhttp_set_gencb(s->http, server_cb, s);
     return s;

@@ -37,7 +37,7 @@
 #include "strbuf.h"
 
 #define SM_BODY_LIMIT ((size_t)1 << 20)   /* answered with our JSON 413   */
-#define SM_BODY_HARD_LIMIT ((size_t)16 << 20) /* beyond: evhttp's own 413 */
+#define SM_BODY_HARD_LIMIT ((size_t)16 << 20) /* beyond limit + this: evhttp's own 413 */
 #define SM_HTTP_TIMEOUT_SECS 30
 
 /* Methods beyond sm_method that the pipeline knows. */

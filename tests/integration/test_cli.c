@@ -230,6 +230,23 @@ static void test_bad_clock(void **state)
     check_refused(a2, "specmock: ");
 }
 
+/* --max-body and --map-size take a byte count (K/M/G suffixes) in range. */
+static void test_bad_sizes(void **state)
+{
+    (void)state;
+    static const char *const bad[][2] = {
+        {"--max-body", "0"},     {"--max-body", "-1"},   {"--max-body", "2G"},
+        {"--max-body", "1X"},    {"--max-body", ""},     {"--max-body", "4MB"},
+        {"--map-size", "1000"},  {"--map-size", "abc"},  {"--map-size", "2000G"},
+        {"--map-size", "99999999999999999999999"},       {"--map-size", " 1G"},
+        {"--timeout", "0"},      {"--timeout", "1K"},    {"--timeout", "3601"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *a[] = {"--host", "127.0.0.1", "--port", "0", bad[i][0], bad[i][1], NULL};
+        check_refused(a, "specmock: ");
+    }
+}
+
 /* Write a keys file in a fresh directory; returns its path (malloc'd). */
 static char *keys_file(const char *text, char *dir, size_t cap)
 {
@@ -613,6 +630,7 @@ int main(void)
         cmocka_unit_test(test_missing_value),
         cmocka_unit_test(test_bad_number),
         cmocka_unit_test(test_bad_clock),
+        cmocka_unit_test(test_bad_sizes),
         cmocka_unit_test(test_keys_unreadable),
         cmocka_unit_test(test_keys_malformed),
         cmocka_unit_test(test_keys_not_an_array),
