@@ -21,6 +21,7 @@
 #include "fixtures.h"
 #include "handlers.h"
 #include "journal.h"
+#include "rng.h"
 #include "router.h"
 #include "server.h"
 #include "sm_api.h"
@@ -41,6 +42,9 @@ typedef struct options {
     int sync;
     const char *fixtures;
     const char *journal;
+    int seeded;
+    uint64_t seed;
+    int log;
 } options;
 
 static void usage(FILE *out)
@@ -48,7 +52,8 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: specmock [--host H] [--port P] [--db DIR] [--keys FILE]\n"
             "                [--clock RFC3339] [--sync] [--fixtures FILE]\n"
-            "                [--journal FILE] [--help] [--version]\n"
+            "                [--journal FILE] [--seed N] [--log text|json]\n"
+            "                [--help] [--version]\n"
             "\n"
             "Serves the %s (%u operations) as a mock.\n"
             "\n"
@@ -56,20 +61,28 @@ static void usage(FILE *out)
             "  --port P       port, 0 picks a free one (default 8010)\n"
             "  --db DIR       keep data in the LMDB environment in DIR (created\n"
             "                 if missing); without it a temporary directory is\n"
-            "                 used and removed on exit\n"
+            "                 used and removed on exit (default: temporary)\n"
             "  --keys FILE    JSON array of API keys:\n"
             "                 [{\"key\": \"KEY\", \"scopes\": [\"<object>:read\"],\n"
             "                   \"project\": 1, \"session\": false, \"user\": {...}}]\n"
             "                 without it the key '%s' is a session\n"
-            "                 key allowed every operation\n"
+            "                 key allowed every operation (default: that key)\n"
             "  --clock T      fixed clock starting at T (e.g. 2026-01-01T00:00:00Z),\n"
             "                 advancing 1 s after every successful write\n"
-            "  --sync         fsync every write transaction\n"
+            "                 (default: the wall clock)\n"
+            "  --sync         fsync every write transaction (default: off)\n"
             "  --fixtures F   load records from the JSON file F at start-up:\n"
             "                 {\"<resource>\": [record, ...]} (\"_parent\": the\n"
             "                 parent's key); resources that already hold\n"
-            "                 records are skipped\n"
+            "                 records are skipped (default: none)\n"
             "  --journal F    append one JSON line per answered request to F\n"
+            "                 (default: none)\n"
+            "  --seed N       seed (0-18446744073709551615) for every generated\n"
+            "                 UUID and token: the same requests give the same\n"
+            "                 values (default: none, real randomness)\n"
+            "  --log FMT      one line per request on stderr, FMT text or json:\n"
+            "                 operation id, method, path, status, duration\n"
+            "                 (default: none)\n"
             "  --help         this text\n"
             "  --version      print the version\n"
             "\n"
@@ -119,7 +132,8 @@ static int parse_args(int argc, char **argv, options *o)
         if (strcmp(name, "--host") && strcmp(name, "--port") &&
             strcmp(name, "--db") && strcmp(name, "--keys") &&
             strcmp(name, "--clock") && strcmp(name, "--fixtures") &&
-            strcmp(name, "--journal"))
+            strcmp(name, "--journal") && strcmp(name, "--seed") &&
+            strcmp(name, "--log"))
             return bad_usage("unknown option '%s' (see --help)%s", name, "");
         if (eq)
             val = eq + 1;
@@ -152,6 +166,24 @@ static int parse_args(int argc, char **argv, options *o)
             if (!*val)
                 return bad_usage("--journal: empty file name%s%s", "", "");
             o->journal = val;
+        } else if (!strcmp(name, "--seed")) {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(val, &end, 10);
+            if (val[0] < '0' || val[0] > '9' || *end || errno)
+                return bad_usage("--seed: '%s' is not a seed "
+                                 "(0-18446744073709551615)%s",
+                                 val, "");
+            o->seeded = 1;
+            o->seed = (uint64_t)v;
+        } else if (!strcmp(name, "--log")) {
+            if (!strcmp(val, "text"))
+                o->log = 1;
+            else if (!strcmp(val, "json"))
+                o->log = 2;
+            else
+                return bad_usage("--log: '%s' is not 'text' or 'json'%s", val,
+                                 "");
         } else if (!strcmp(name, "--clock")) {
             if (clock_parse(val, strlen(val), &o->clock_us) != CLOCK_OK)
                 return bad_usage("--clock: '%s' is not an RFC 3339 date-time "
@@ -201,7 +233,8 @@ static unsigned count_params(const char *prefix)
 int main(int argc, char **argv)
 {
     const sm_api *api = &specmock_api;
-    options o = {"127.0.0.1", 8010, NULL, NULL, NULL, 0, 0, NULL, NULL};
+    options o = {"127.0.0.1", 8010, NULL, NULL, NULL, 0, 0, NULL, NULL,
+                 0, 0, 0};
     int rc = 1, port = 0;
     char tmpdir[4096] = "";
     strbuf err = STRBUF_INIT, self = STRBUF_INIT;
@@ -291,6 +324,10 @@ int main(int argc, char **argv)
         }
     }
 
+    if (o.seeded) /* before fixtures: their fills draw from it too */
+        rng_seed(o.seed);
+    else
+        rng_use_os();
     if (o.clock)
         clock_init_fixed(&clk, o.clock_us);
     else
@@ -309,6 +346,7 @@ int main(int argc, char **argv)
     app.ns = ns;
     app.prefix_params = count_params(api->prefix);
     app.self_host = NULL;
+    app.log = o.log;
     if (handlers_resolve(&app, &err) < 0) {
         fprintf(stderr, "specmock: API tables: %s\n", err.p);
         goto out;
@@ -364,6 +402,8 @@ int main(int argc, char **argv)
         clock_format(o.clock_us, t);
         printf("clock: %s (fixed, +1 s after every successful write)\n", t);
     }
+    if (o.seeded)
+        printf("seed: %llu\n", (unsigned long long)o.seed);
     printf("listening on http://%s\n", self.p);
 
     event_base_dispatch(base);
