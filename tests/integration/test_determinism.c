@@ -1,8 +1,9 @@
 /*
  * test_determinism.c — --seed and --clock (issue 5, docs/contracts.md §3):
  * two fresh servers with the same seed and clock answer one scripted
- * sequence, touching every kind of generated value (UUID fills, token
- * fills, `set ... token`, timestamps), with the same bytes (status,
+ * sequence, touching every kind of generated value (UUID fills of
+ * file_system, dataset items, batch exports and collaborators; token fills
+ * and `set ... token` of sharing; timestamps), with the same bytes (status,
  * Content-Type, Allow, body); a different seed changes the generated
  * values and nothing else; without --seed two runs differ.
  */
@@ -13,6 +14,13 @@
 #include <string.h>
 
 #define DS1 "d93f2be0-02b1-4d87-8b6e-fc5cba21ed8d"
+#define BOB_UUID "01936a3e-5c1f-7000-8000-000000000002"
+
+/* The default session key and Bob, a collaborator to add. */
+static const char KEYS[] =
+    "[{\"key\": \"phx_specmock_dev\", \"session\": true},\n"
+    " {\"key\": \"phx_bob\", \"scopes\": [\"*\"], \"user\": {\"id\": 2,\n"
+    "  \"uuid\": \"" BOB_UUID "\", \"distinct_id\": \"bob\"}}]\n";
 
 typedef struct step {
     const char *method;
@@ -48,6 +56,10 @@ static const step SCRIPT[] = {
      "\"frequency\":\"daily\",\"start_date\":\"2026-01-02T09:00:00Z\"}",
      201, 0},
     {"GET", API1 "/subscriptions/", NULL, 200, 0},
+    {"PATCH", DASH1 "1/", "{\"restriction_level\":37}", 200, 0},
+    {"POST", API1 "/dashboards/1/collaborators/",
+     "{\"user_uuid\":\"" BOB_UUID "\",\"level\":37}", 201, 1},
+    {"GET", API1 "/dashboards/1/collaborators/", NULL, 200, 1},
     {"GET", DASH1 "1/", NULL, 200, 0},
     {"DELETE", API1 "/dashboards/1/sharing/passwords/1/", NULL, 204, 0},
     {"GET", API1 "/nope/", NULL, 404, 0},
@@ -69,7 +81,7 @@ static char *dup_or_null(const char *s)
 /* Runs the script against a fresh server started with args. */
 static void run_script(const char *const *args, answer *out)
 {
-    server_opts o = {.no_db = true, .extra_args = args};
+    server_opts o = {.no_db = true, .keys_json = KEYS, .extra_args = args};
     server *s = server_start(&o);
     for (size_t i = 0; i < NSTEPS; i++) {
         http_resp r;
