@@ -76,6 +76,7 @@ typedef struct sm_app {
     unsigned prefix_params;  /* path parameters in api->prefix             */
     const char *self_host;   /* "HOST:PORT" for links without a Host header */
     struct sm_journal *journal; /* --journal, NULL = none                  */
+    int log;                    /* --log: 0 none, 1 text, 2 json (stderr)  */
     sm_rt *rt;               /* handlers_resolve(); required               */
     size_t max_body;         /* --max-body: larger bodies 413; 0 = SM_BODY_LIMIT */
     int timeout_secs;        /* --timeout: idle/read/write; 0 = SM_HTTP_TIMEOUT_SECS */

@@ -21,6 +21,7 @@
 #include "fixtures.h"
 #include "handlers.h"
 #include "journal.h"
+#include "rng.h"
 #include "router.h"
 #include "server.h"
 #include "sm_api.h"
@@ -44,6 +45,9 @@ typedef struct options {
     size_t max_body;
     size_t map_size;
     int timeout;
+    int seeded;
+    uint64_t seed;
+    int log;
 } options;
 
 static void usage(FILE *out)
@@ -52,7 +56,8 @@ static void usage(FILE *out)
             "usage: specmock [--host H] [--port P] [--db DIR] [--keys FILE]\n"
             "                [--clock RFC3339] [--sync] [--fixtures FILE]\n"
             "                [--journal FILE] [--max-body BYTES] [--map-size BYTES]\n"
-            "                [--timeout SECS] [--help] [--version]\n"
+            "                [--timeout SECS] [--seed N] [--log text|json]\n"
+            "                [--help] [--version]\n"
             "\n"
             "Serves the %s (%u operations) as a mock.\n"
             "\n"
@@ -60,20 +65,22 @@ static void usage(FILE *out)
             "  --port P       port, 0 picks a free one (default 8010)\n"
             "  --db DIR       keep data in the LMDB environment in DIR (created\n"
             "                 if missing); without it a temporary directory is\n"
-            "                 used and removed on exit\n"
+            "                 used and removed on exit (default: temporary)\n"
             "  --keys FILE    JSON array of API keys:\n"
             "                 [{\"key\": \"KEY\", \"scopes\": [\"<object>:read\"],\n"
             "                   \"project\": 1, \"session\": false, \"user\": {...}}]\n"
             "                 without it the key '%s' is a session\n"
-            "                 key allowed every operation\n"
+            "                 key allowed every operation (default: that key)\n"
             "  --clock T      fixed clock starting at T (e.g. 2026-01-01T00:00:00Z),\n"
             "                 advancing 1 s after every successful write\n"
-            "  --sync         fsync every write transaction\n"
+            "                 (default: the wall clock)\n"
+            "  --sync         fsync every write transaction (default: off)\n"
             "  --fixtures F   load records from the JSON file F at start-up:\n"
             "                 {\"<resource>\": [record, ...]} (\"_parent\": the\n"
             "                 parent's key); resources that already hold\n"
-            "                 records are skipped\n"
+            "                 records are skipped (default: none)\n"
             "  --journal F    append one JSON line per answered request to F\n"
+            "                 (default: none)\n"
             "  --max-body N   largest request body in bytes (K/M/G suffixes,\n"
             "                 1 to 1G; default 1M); larger bodies answer 413\n"
             "  --map-size N   LMDB map size in bytes (K/M/G suffixes, >= 64K;\n"
@@ -81,6 +88,12 @@ static void usage(FILE *out)
             "                 does not fit answers 507\n"
             "  --timeout S    close a connection idle, or sending its request,\n"
             "                 for S seconds (1-3600, default 30)\n"
+            "  --seed N       seed (0-18446744073709551615) for every generated\n"
+            "                 UUID and token: the same requests give the same\n"
+            "                 values (default: none, real randomness)\n"
+            "  --log FMT      one line per request on stderr, FMT text or json:\n"
+            "                 operation id, method, path, status, duration\n"
+            "                 (default: none)\n"
             "  --help         this text\n"
             "  --version      print the version\n"
             "\n"
@@ -159,7 +172,8 @@ static int parse_args(int argc, char **argv, options *o)
             strcmp(name, "--db") && strcmp(name, "--keys") &&
             strcmp(name, "--clock") && strcmp(name, "--fixtures") &&
             strcmp(name, "--journal") && strcmp(name, "--max-body") &&
-            strcmp(name, "--map-size") && strcmp(name, "--timeout"))
+            strcmp(name, "--map-size") && strcmp(name, "--timeout") &&
+            strcmp(name, "--seed") && strcmp(name, "--log"))
             return bad_usage("unknown option '%s' (see --help)%s", name, "");
         if (eq)
             val = eq + 1;
@@ -209,6 +223,24 @@ static int parse_args(int argc, char **argv, options *o)
                                  "(1-3600)%s",
                                  val, "");
             o->timeout = (int)t;
+        } else if (!strcmp(name, "--seed")) {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(val, &end, 10);
+            if (val[0] < '0' || val[0] > '9' || *end || errno)
+                return bad_usage("--seed: '%s' is not a seed "
+                                 "(0-18446744073709551615)%s",
+                                 val, "");
+            o->seeded = 1;
+            o->seed = (uint64_t)v;
+        } else if (!strcmp(name, "--log")) {
+            if (!strcmp(val, "text"))
+                o->log = 1;
+            else if (!strcmp(val, "json"))
+                o->log = 2;
+            else
+                return bad_usage("--log: '%s' is not 'text' or 'json'%s", val,
+                                 "");
         } else if (!strcmp(name, "--clock")) {
             if (clock_parse(val, strlen(val), &o->clock_us) != CLOCK_OK)
                 return bad_usage("--clock: '%s' is not an RFC 3339 date-time "
@@ -258,7 +290,8 @@ static unsigned count_params(const char *prefix)
 int main(int argc, char **argv)
 {
     const sm_api *api = &specmock_api;
-    options o = {"127.0.0.1", 8010, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0};
+    options o = {"127.0.0.1", 8010, NULL, NULL, NULL, 0, 0, NULL, NULL,
+                 0, 0, 0, 0, 0, 0};
     int rc = 1, port = 0;
     char tmpdir[4096] = "";
     strbuf err = STRBUF_INIT, self = STRBUF_INIT;
@@ -350,6 +383,10 @@ int main(int argc, char **argv)
         }
     }
 
+    if (o.seeded) /* before fixtures: their fills draw from it too */
+        rng_seed(o.seed);
+    else
+        rng_use_os();
     if (o.clock)
         clock_init_fixed(&clk, o.clock_us);
     else
@@ -370,6 +407,7 @@ int main(int argc, char **argv)
     app.self_host = NULL;
     app.max_body = o.max_body;
     app.timeout_secs = o.timeout;
+    app.log = o.log;
     if (handlers_resolve(&app, &err) < 0) {
         fprintf(stderr, "specmock: API tables: %s\n", err.p);
         goto out;
@@ -425,6 +463,8 @@ int main(int argc, char **argv)
         clock_format(o.clock_us, t);
         printf("clock: %s (fixed, +1 s after every successful write)\n", t);
     }
+    if (o.seeded)
+        printf("seed: %llu\n", (unsigned long long)o.seed);
     printf("listening on http://%s\n", self.p);
 
     event_base_dispatch(base);

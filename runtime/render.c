@@ -4,34 +4,17 @@
  */
 #include "render.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "clock.h"
+#include "rng.h"
 
+/* Every generated value draws from the app's one generator (rng.h):
+ * seeded by --seed, else the OS. */
 void render_random(void *buf, size_t n)
 {
-    static int fd = -2;
-    unsigned char *p = buf;
-    if (fd == -2)
-        fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    while (fd >= 0 && n > 0) {
-        ssize_t r = read(fd, p, n);
-        if (r <= 0)
-            break;
-        p += r;
-        n -= (size_t)r;
-    }
-    if (n > 0) { /* no /dev/urandom: good enough for mock identifiers */
-        static unsigned seed;
-        if (!seed)
-            seed = (unsigned)time(NULL) ^ (unsigned)getpid();
-        while (n--)
-            *p++ = (unsigned char)(rand_r(&seed) >> 7);
-    }
+    rng_bytes(buf, n);
 }
 
 static json_t *fresh_uuid(void)

@@ -52,7 +52,7 @@ void render_derive(const sm_api *api, int model, json_t *rec,
 int64_t render_segments(const char *s);
 json_t *render_project(const sm_api *api, int list_model, const json_t *full);
 
-/* Random bytes from the OS (never fails: falls back to a weak source). */
+/* Random bytes from rng.h (seeded by --seed, else the OS; never fails). */
 void render_random(void *buf, size_t n);
 
 #endif

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "journal.h"
 #include "jsonio.h"
@@ -327,8 +328,44 @@ static void free_body(const void *data, size_t len, void *arg)
     free((void *)data);
 }
 
+/* --log: one line per answered request on stderr (stdout keeps the
+ * start-up lines a harness waits for).  text:
+ *   METHOD PATH[?QUERY] STATUS OPID|- 0.123ms
+ * json: {"op":..|null,"method":..,"path":..,"status":N,"ms":0.123} */
+static void log_line(int fmt, const char *op, const char *method,
+                     const char *path, const char *query, int status,
+                     double ms)
+{
+    if (fmt == 1) {
+        fprintf(stderr, "%s %s%s%s %d %s %.3fms\n", method, path,
+                query ? "?" : "", query ? query : "", status, op ? op : "-",
+                ms);
+    } else {
+        strbuf full = STRBUF_INIT;
+        strbuf_addf(&full, "%s%s%s", path, query ? "?" : "", query ? query : "");
+        json_t *o = json_object();
+        json_object_set_new(o, "op", op ? json_string(op) : json_null());
+        json_object_set_new(o, "method", json_string(method));
+        /* a path that is not UTF-8: jansson refuses it, logged as null */
+        json_t *ps = json_string(full.p);
+        json_object_set_new(o, "path", ps ? ps : json_null());
+        json_object_set_new(o, "status", json_integer(status));
+        json_object_set_new(o, "ms", json_real((double)(long long)(ms * 1000) / 1000));
+        char *t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                    JSON_REAL_PRECISION(6));
+        if (t)
+            fprintf(stderr, "%s\n", t);
+        free(t);
+        json_decref(o);
+        strbuf_free(&full);
+    }
+    fflush(stderr);
+}
+
 static void server_cb(struct evhttp_request *req, void *arg)
 {
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     sm_server *s = arg;
     sm_request rq;
     sm_reply rep;
@@ -384,6 +421,14 @@ static void server_cb(struct evhttp_request *req, void *arg)
         journal_record(s->app->journal, rep.op_id, rq.method_name, rq.path,
                        rq.query, rep.status, ctype, rep.body.p,
                        rq.method == SM_M_HEAD ? 0 : rep.body.len);
+    if (s->app->log) {
+        struct timespec t1;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+                    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+        log_line(s->app->log, rep.op_id, rq.method_name, rq.path, rq.query,
+                 rep.status, ms);
+    }
     if (ctype)
         evhttp_add_header(out, "Content-Type", ctype);
     if (rep.body.len && rq.method == SM_M_HEAD) {

@@ -161,9 +161,17 @@ static void test_help(void **state)
         fail();
     }
     const char *flags[] = {"--host", "--port", "--db", "--keys", "--clock", "--sync",
+                           "--fixtures", "--journal", "--seed", "--log",
                            "--help", "--version", NULL};
     for (int i = 0; flags[i]; i++)
         ASSERT_CONTAINS(r.out, flags[i], "--help output (stdout)");
+    /* every flag that takes a value states its default */
+    const char *defaults[] = {"(default 127.0.0.1)", "(default 8010)",
+                              "(default: temporary)", "(default: that key)",
+                              "(default: the wall clock)", "(default: off)",
+                              "(default: none, real randomness)", NULL};
+    for (int i = 0; defaults[i]; i++)
+        ASSERT_CONTAINS(r.out, defaults[i], "--help output (stdout)");
     run_result_free(&r);
 }
 
@@ -177,7 +185,7 @@ static void test_version(void **state)
         print_error("--version: status %d\n  stdout: %s\n  stderr: %s\n", r.status, r.out, r.err);
         fail();
     }
-    ASSERT_CONTAINS(r.out, "0.1.0", "--version output");
+    ASSERT_STR_EQ(r.out, "specmock 0.1.0\n", "--version output");
     run_result_free(&r);
 }
 
@@ -245,6 +253,102 @@ static void test_bad_sizes(void **state)
         const char *a[] = {"--host", "127.0.0.1", "--port", "0", bad[i][0], bad[i][1], NULL};
         check_refused(a, "specmock: ");
     }
+}
+
+static void test_bad_seed_and_log(void **state)
+{
+    (void)state;
+    const char *a1[] = {"--port", "0", "--seed", "-1", NULL};
+    check_refused(a1, "specmock: --seed: '-1' is not a seed");
+    const char *a2[] = {"--port", "0", "--seed", "12x", NULL};
+    check_refused(a2, "specmock: --seed: '12x' is not a seed");
+    const char *a3[] = {"--port", "0", "--seed", "18446744073709551616", NULL};
+    check_refused(a3, "specmock: --seed: ");
+    const char *a4[] = {"--port", "0", "--seed", NULL};
+    check_refused(a4, "specmock: option '--seed' needs a value");
+    const char *a5[] = {"--port", "0", "--log", "xml", NULL};
+    check_refused(a5, "specmock: --log: 'xml' is not 'text' or 'json'");
+    const char *a6[] = {"--port", "0", "--log", NULL};
+    check_refused(a6, "specmock: option '--log' needs a value");
+}
+
+/* --fixtures / --journal files that cannot be used: one line naming the
+ * file, exit 2. */
+static void test_bad_files(void **state)
+{
+    (void)state;
+    const char *a1[] = {"--port", "0", "--fixtures", "/nonexistent/fx.json", NULL};
+    check_refused(a1, "specmock: /nonexistent/fx.json: ");
+    char dir[512];
+    const char *base = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/specmock-itest-fx-XXXXXX", base && *base ? base : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    char *path = xprintf("%s/fx.json", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"dashboards\": [", f);
+    fclose(f);
+    char *prefix = xprintf("specmock: %s:1:16: ", path);
+    const char *a2[] = {"--port", "0", "--fixtures", path, NULL};
+    check_refused(a2, prefix);
+    const char *a3[] = {"--port", "0", "--journal", dir, NULL};
+    char *jprefix = xprintf("specmock: %s: ", dir);
+    check_refused(a3, jprefix);
+    unlink(path);
+    rmdir(dir);
+    free(prefix);
+    free(jprefix);
+    free(path);
+}
+
+/* --log text / json: one line per request on stderr, stdout untouched. */
+static void test_log_lines(void **state)
+{
+    (void)state;
+    static const char *const text[] = {"--log", "text", NULL};
+    static const char *const js[] = {"--log", "json", NULL};
+    const char *const *modes[] = {text, js};
+    const char *expect[] = {
+        "GET /api/environments/1/dashboards/?limit=1 200 "
+        "dashboards_list ",
+        "{\"op\":\"dashboards_list\",\"method\":\"GET\","
+        "\"path\":\"/api/environments/1/dashboards/?limit=1\",\"status\":200,"
+        "\"ms\":"};
+    const char *expect404[] = {"GET /nope 404 - ",
+                               "{\"op\":null,\"method\":\"GET\",\"path\":\"/nope\","
+                               "\"status\":404,\"ms\":"};
+    for (int m = 0; m < 2; m++) {
+        server_opts o = {.extra_args = modes[m]};
+        server *s = server_start(&o);
+        http_resp r;
+        http(s, "GET", DASH1 "?limit=1", NULL, &r);
+        ASSERT_STATUS(&r, 200);
+        http_resp_free(&r);
+        http(s, "GET", "/nope", NULL, &r);
+        ASSERT_STATUS(&r, 404);
+        http_resp_free(&r);
+        char *err = server_stderr(s);
+        assert_starts_with(err, expect[m], "first --log line");
+        char *second = strchr(err, '\n');
+        assert_non_null(second);
+        assert_starts_with(second + 1, expect404[m], "second --log line");
+        assert_int_equal(strchr(second + 1, '\n')[1], '\0');
+        free(err);
+        char *out = server_stdout(s);
+        assert_null(strstr(out, "/nope"));
+        free(out);
+        server_cleanup(s);
+    }
+    /* default: no request lines */
+    server *s = server_start(&(server_opts){0});
+    http_resp r;
+    http(s, "GET", DASH1, NULL, &r);
+    ASSERT_STATUS(&r, 200);
+    http_resp_free(&r);
+    char *err = server_stderr(s);
+    ASSERT_STR_EQ(err, "", "stderr without --log");
+    free(err);
+    server_cleanup(s);
 }
 
 /* Write a keys file in a fresh directory; returns its path (malloc'd). */
@@ -631,6 +735,9 @@ int main(void)
         cmocka_unit_test(test_bad_number),
         cmocka_unit_test(test_bad_clock),
         cmocka_unit_test(test_bad_sizes),
+        cmocka_unit_test(test_bad_seed_and_log),
+        cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_log_lines),
         cmocka_unit_test(test_keys_unreadable),
         cmocka_unit_test(test_keys_malformed),
         cmocka_unit_test(test_keys_not_an_array),
