@@ -51,12 +51,20 @@ void clock_init_wall(sm_clock *c)
 {
     c->fixed = 0;
     c->us = 0;
+    c->start = 0;
 }
 
 void clock_init_fixed(sm_clock *c, int64_t us)
 {
     c->fixed = 1;
     c->us = us;
+    c->start = us;
+}
+
+void clock_reset(sm_clock *c)
+{
+    if (c->fixed)
+        c->us = c->start;
 }
 
 int64_t clock_now(const sm_clock *c)

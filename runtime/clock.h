@@ -20,6 +20,7 @@
 typedef struct sm_clock {
     int fixed;  /* 1: us is the current time; 0: wall clock */
     int64_t us;
+    int64_t start; /* fixed: the time it started at (clock_reset) */
 } sm_clock;
 
 enum {
@@ -33,6 +34,9 @@ void clock_init_fixed(sm_clock *c, int64_t us);
 int64_t clock_now(const sm_clock *c);
 /* After a successful write: a fixed clock advances by exactly 1 s. */
 void clock_tick(sm_clock *c);
+/* A fixed clock goes back to its start (an admin reset); a wall clock is
+ * left alone. */
+void clock_reset(sm_clock *c);
 
 /*
  * Parses s[0..len) as Django's parse_datetime regex does (DRF's ISO 8601

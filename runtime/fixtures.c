@@ -15,9 +15,12 @@
  *   parent is loaded, so "_parent" keys always resolve whatever order the
  *   spec declares them in.  Within a resource, records load in file order
  *   (their creation order, which is the default list order).
- * - Skipping: a resource that already holds records in project 1 is left
- *   alone (handlers_resource_empty), so a restart on the same store does
- *   not duplicate its fixtures.
+ * - Skipping: at start-up a resource that already holds records in
+ *   project 1 is left alone (handlers_resource_empty), so a restart on the
+ *   same store does not duplicate its fixtures.  The admin plane's loads
+ *   always add.
+ * - All or nothing: every load runs in one write transaction; the first bad
+ *   record aborts it, so nothing of the file (or body) is stored.
  * - Static (rows) resources take no fixtures: naming one is an error.
  */
 #include "fixtures.h"
@@ -65,10 +68,18 @@ static int resource_index(const sm_api *api, const char *name)
     return -1;
 }
 
+/* "LABEL: " before a message, nothing when label is NULL (an admin body). */
+static void lead(strbuf *err, const char *label)
+{
+    if (label)
+        strbuf_addf(err, "%s: ", label);
+}
+
 static void unknown_resource(const sm_api *api, const char *path,
                              const char *name, strbuf *err)
 {
-    strbuf_addf(err, "%s: unknown resource \"%s\"", path, name);
+    lead(err, path);
+    strbuf_addf(err, "unknown resource \"%s\"", name);
     const char *best = NULL;
     size_t bd = 3; /* suggest only close names: at most 2 edits */
     for (uint16_t i = 0; i < api->nresources; i++) {
@@ -83,35 +94,39 @@ static void unknown_resource(const sm_api *api, const char *path,
 }
 
 /* Checks the file's shape before anything is written. */
-static int check_shape(const sm_api *api, const char *path, json_t *root,
-                       strbuf *err)
+static int check_shape(const sm_api *api, const char *path,
+                       const json_t *root, strbuf *err)
 {
     if (!json_is_object(root)) {
-        strbuf_addf(err, "%s: the top level must be an object keyed by "
-                    "resource name", path);
+        lead(err, path);
+        strbuf_adds(err, "the top level must be an object keyed by "
+                         "resource name");
         return -1;
     }
     const char *name;
     json_t *v;
-    json_object_foreach(root, name, v) {
+    json_object_foreach((json_t *)root, name, v) { /* read only */
         int ri = resource_index(api, name);
         if (ri < 0) {
             unknown_resource(api, path, name, err);
             return -1;
         }
         if (api->resources[ri].rflags & SM_R_STATIC) {
-            strbuf_addf(err, "%s: %s: static rows take no fixtures", path, name);
+            lead(err, path);
+            strbuf_addf(err, "%s: static rows take no fixtures", name);
             return -1;
         }
         if (!json_is_array(v)) {
-            strbuf_addf(err, "%s: %s: must be an array of records", path, name);
+            lead(err, path);
+            strbuf_addf(err, "%s: must be an array of records", name);
             return -1;
         }
         size_t i;
         json_t *rec;
         json_array_foreach(v, i, rec) {
             if (!json_is_object(rec)) {
-                strbuf_addf(err, "%s: %s[%zu]: must be an object", path, name, i);
+                lead(err, path);
+                strbuf_addf(err, "%s[%zu]: must be an object", name, i);
                 return -1;
             }
         }
@@ -120,19 +135,21 @@ static int check_shape(const sm_api *api, const char *path, json_t *root,
 }
 
 /* Loads one resource's records; returns the count or -1. */
-static int load_resource(const sm_app *app, const char *path, int ri,
-                         json_t *recs, strbuf *err)
+static int load_resource(const sm_app *app, sm_txn *txn, const char *path,
+                         int ri, const json_t *recs, int skip_loaded,
+                         strbuf *err)
 {
     const char *name = app->api->resources[ri].name;
-    if (!handlers_resource_empty(app, ri, FIXTURE_PROJECT))
+    if (skip_loaded && !handlers_resource_empty(app, txn, ri, FIXTURE_PROJECT))
         return 0;
     size_t i;
     json_t *rec;
     int n = 0;
     json_array_foreach(recs, i, rec) {
         strbuf why = STRBUF_INIT;
-        if (handlers_load(app, ri, FIXTURE_PROJECT, rec, &why) != 0) {
-            strbuf_addf(err, "%s: %s[%zu]: %s", path, name, i,
+        if (handlers_load(app, txn, ri, FIXTURE_PROJECT, rec, &why) != 0) {
+            lead(err, path);
+            strbuf_addf(err, "%s[%zu]: %s", name, i,
                         why.p ? why.p : "not loaded");
             strbuf_free(&why);
             return -1;
@@ -143,13 +160,12 @@ static int load_resource(const sm_app *app, const char *path, int ri,
     return n;
 }
 
-int fixtures_load(const sm_app *app, const char *path, strbuf *err)
+json_t *fixtures_read(const char *path, strbuf *err)
 {
-    const sm_api *api = app->api;
     FILE *f = fopen(path, "rb");
     if (!f) {
         strbuf_addf(err, "%s: %s", path, strerror(errno));
-        return -1;
+        return NULL;
     }
     json_error_t je;
     json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
@@ -159,12 +175,16 @@ int fixtures_load(const sm_app *app, const char *path, strbuf *err)
             strbuf_addf(err, "%s:%d:%d: %s", path, je.line, je.column, je.text);
         else
             strbuf_addf(err, "%s: %s", path, je.text);
-        return -1;
     }
-    if (check_shape(api, path, root, err) != 0) {
-        json_decref(root);
+    return root;
+}
+
+int fixtures_apply(const sm_app *app, sm_txn *txn, const json_t *root,
+                   const char *label, int skip_loaded, strbuf *err)
+{
+    const sm_api *api = app->api;
+    if (check_shape(api, label, root, err) != 0)
         return -1;
-    }
 
     /* done[i]: resource i loaded (or has no fixtures) */
     unsigned char *done = calloc(api->nresources ? api->nresources : 1, 1);
@@ -177,7 +197,7 @@ int fixtures_load(const sm_app *app, const char *path, strbuf *err)
             if (done[ri])
                 continue;
             const sm_resource *r = &api->resources[ri];
-            json_t *recs = json_object_get(root, r->name);
+            const json_t *recs = json_object_get(root, r->name);
             if (!recs) {
                 done[ri] = 1;
                 progress = 1;
@@ -186,10 +206,9 @@ int fixtures_load(const sm_app *app, const char *path, strbuf *err)
             int pi = r->parent ? resource_index(api, r->parent) : -1;
             if (pi >= 0 && pi != ri && !done[pi])
                 continue; /* its parent's fixtures first */
-            int n = load_resource(app, path, ri, recs, err);
+            int n = load_resource(app, txn, label, ri, recs, skip_loaded, err);
             if (n < 0) {
                 free(done);
-                json_decref(root);
                 return -1;
             }
             total += n;
@@ -199,18 +218,40 @@ int fixtures_load(const sm_app *app, const char *path, strbuf *err)
     }
     /* a parent cycle cannot come from the generator; load what is left */
     for (uint16_t ri = 0; ri < api->nresources; ri++) {
-        json_t *recs = done[ri] ? NULL : json_object_get(root, api->resources[ri].name);
+        const json_t *recs =
+            done[ri] ? NULL : json_object_get(root, api->resources[ri].name);
         if (!recs)
             continue;
-        int n = load_resource(app, path, ri, recs, err);
+        int n = load_resource(app, txn, label, ri, recs, skip_loaded, err);
         if (n < 0) {
             free(done);
-            json_decref(root);
             return -1;
         }
         total += n;
     }
     free(done);
-    json_decref(root);
     return total;
+}
+
+int fixtures_load(const sm_app *app, const char *path, strbuf *err)
+{
+    json_t *root = fixtures_read(path, err);
+    if (!root)
+        return -1;
+    sm_txn *txn;
+    int rc = store_begin(app->store, 1, &txn);
+    if (rc != STORE_OK) {
+        strbuf_addf(err, "%s: %s", path, store_strerror(rc));
+        json_decref(root);
+        return -1;
+    }
+    int n = fixtures_apply(app, txn, root, path, 1, err);
+    if (n >= 0 && (rc = store_commit(txn)) != STORE_OK) {
+        strbuf_addf(err, "%s: %s", path, store_strerror(rc));
+        n = -1;
+    } else if (n < 0) {
+        store_abort(txn);
+    }
+    json_decref(root);
+    return n;
 }

@@ -18,7 +18,17 @@
 #include "handlers.h"
 #include "strbuf.h"
 
-/* Returns the number of records loaded, or -1 with err set. */
+/* Start-up: reads path and loads it in one transaction, skipping resources
+ * that already hold records.  Returns the number of records loaded, or -1
+ * with err set and nothing stored. */
 int fixtures_load(const sm_app *app, const char *path, strbuf *err);
+/* The parsed file (new reference), or NULL with "FILE[:LINE:COL]: what". */
+json_t *fixtures_read(const char *path, strbuf *err);
+/* Loads root (the file's shape) in txn, which the caller commits or (after
+ * -1) aborts.  label: the messages' "LABEL: " lead (NULL: none, e.g.
+ * "things[2]: name: This field is required.").  skip_loaded: leave
+ * resources that already hold records alone.  Returns the count or -1. */
+int fixtures_apply(const sm_app *app, sm_txn *txn, const json_t *root,
+                   const char *label, int skip_loaded, strbuf *err);
 
 #endif

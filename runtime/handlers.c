@@ -1857,7 +1857,7 @@ void handlers_run(const sm_app *app, sm_call *c, sm_reply *rep)
 
 /* ---- fixtures ------------------------------------------------------------ */
 
-int handlers_load(const sm_app *app, int ri, int64_t project,
+int handlers_load(const sm_app *app, sm_txn *outer, int ri, int64_t project,
                   const json_t *record, strbuf *err)
 {
     const sm_api *api = app->api;
@@ -1894,9 +1894,9 @@ int handlers_load(const sm_app *app, int ri, int64_t project,
     c.project = project;
     c.ri = ri;
     c.res = res;
-    sm_txn *txn = NULL;
+    sm_txn *txn = outer;
     uint64_t parent = 0, seq = 0;
-    int rc = store_begin(app->store, 1, &txn);
+    int rc = outer ? STORE_OK : store_begin(app->store, 1, &txn);
     const char *what = NULL;
     if (rc == STORE_OK && rt->parent >= 0) {
         int pi = rt->parent;
@@ -1942,11 +1942,13 @@ int handlers_load(const sm_app *app, int ri, int64_t project,
         rc = put_record(app, txn, ri, project, parent, seq, full, input, NULL);
         json_decref(full);
     }
-    if (!what && rc == STORE_OK) {
-        rc = store_commit(txn);
-        txn = NULL;
+    if (!outer) {
+        if (!what && rc == STORE_OK) {
+            rc = store_commit(txn);
+            txn = NULL;
+        }
+        store_abort(txn);
     }
-    store_abort(txn);
     json_decref(c.params);
     json_decref(input);
     json_decref(pkey);
@@ -1961,13 +1963,15 @@ int handlers_load(const sm_app *app, int ri, int64_t project,
     return 0;
 }
 
-int handlers_resource_empty(const sm_app *app, int ri, int64_t project)
+int handlers_resource_empty(const sm_app *app, sm_txn *outer, int ri,
+                            int64_t project)
 {
-    sm_txn *txn;
+    sm_txn *txn = outer;
     if (ri < 0 || ri >= app->api->nresources ||
-        store_begin(app->store, 0, &txn) != STORE_OK)
+        (!outer && store_begin(app->store, 0, &txn) != STORE_OK))
         return 1;
     int any = store_any(txn, app->ns[ri], project);
-    store_abort(txn);
+    if (!outer)
+        store_abort(txn);
     return !any;
 }

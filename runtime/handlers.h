@@ -131,10 +131,12 @@ void handlers_run(const sm_app *app, sm_call *call, sm_reply *rep);
 /* Fixtures: validates record (VALIDATE_READONLY) against the resource
  * model, completes it with fills/defaults, honours "_parent" (the parent's
  * key text) and the resource key, and stores it.  0, or -1 with err
- * "<what>". */
-int handlers_load(const sm_app *app, int resource, int64_t project,
-                  const json_t *record, strbuf *err);
-/* 1 when the resource holds no records in project. */
-int handlers_resource_empty(const sm_app *app, int resource, int64_t project);
+ * "<what>".  txn: a write transaction the caller commits or aborts (after
+ * an error it must abort), or NULL: the record is committed on its own. */
+int handlers_load(const sm_app *app, sm_txn *txn, int resource,
+                  int64_t project, const json_t *record, strbuf *err);
+/* 1 when the resource holds no records in project (txn NULL: its own). */
+int handlers_resource_empty(const sm_app *app, sm_txn *txn, int resource,
+                            int64_t project);
 
 #endif

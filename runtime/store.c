@@ -371,6 +371,32 @@ int store_seen_id(sm_txn *t, uint16_t ns, int64_t project, uint64_t id)
     return map_rc(mdb_put(t->txn, t->st->meta, &key, &nv, 0));
 }
 
+/* Every record, every key index entry and every id counter ("seq" keys in
+ * meta) go; namespace ids and the format stay, so the directory remains the
+ * same store. */
+int store_clear(sm_txn *t)
+{
+    int rc = mdb_drop(t->txn, t->st->records, 0);
+    if (rc == 0)
+        rc = mdb_drop(t->txn, t->st->keys, 0);
+    while (rc == 0) {
+        MDB_cursor *cur;
+        if ((rc = mdb_cursor_open(t->txn, t->st->meta, &cur)) != 0)
+            break;
+        MDB_val k = {3, "seq"}, v;
+        rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        int more = rc == 0 && k.mv_size >= 3 && memcmp(k.mv_data, "seq", 3) == 0;
+        if (more)
+            rc = mdb_cursor_del(cur, 0);
+        mdb_cursor_close(cur);
+        if (rc == MDB_NOTFOUND || (rc == 0 && !more)) {
+            rc = 0;
+            break;
+        }
+    }
+    return map_rc(rc);
+}
+
 int store_any(sm_txn *t, uint16_t ns, int64_t project)
 {
     MDB_cursor *cur;

@@ -82,6 +82,9 @@ int store_next_id(sm_txn *txn, uint16_t ns, int64_t project, uint64_t *id);
 /* Raises the id counter of (ns, project) to at least id (records loaded
  * with their own ids). */
 int store_seen_id(sm_txn *txn, uint16_t ns, int64_t project, uint64_t id);
+/* Empties the store in txn: every record and key, and the id counters (ids
+ * start again at 1).  Namespace ids are kept.  For an admin reset. */
+int store_clear(sm_txn *txn);
 /* 1 when (ns, project) holds any record under any parent, 0 when none. */
 int store_any(sm_txn *txn, uint16_t ns, int64_t project);
 
