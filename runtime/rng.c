@@ -14,7 +14,7 @@
 static struct {
     int seeded;
     uint64_t seed;
-    uint64_t s[4];
+    rng_gen g;
 } R;
 
 static uint64_t splitmix64(uint64_t *x)
@@ -30,9 +30,9 @@ static uint64_t rotl(uint64_t x, int k)
     return (x << k) | (x >> (64 - k));
 }
 
-static uint64_t next(void)
+uint64_t rng_gen_next(rng_gen *g)
 {
-    uint64_t *s = R.s;
+    uint64_t *s = g->s;
     uint64_t result = rotl(s[1] * 5, 7) * 9;
     uint64_t t = s[1] << 17;
     s[2] ^= s[0];
@@ -44,18 +44,36 @@ static uint64_t next(void)
     return result;
 }
 
-static void fill_state(uint64_t seed)
+void rng_gen_seed(rng_gen *g, uint64_t seed)
 {
     uint64_t x = seed;
     for (int i = 0; i < 4; i++)
-        R.s[i] = splitmix64(&x);
+        g->s[i] = splitmix64(&x);
+}
+
+uint64_t rng_gen_below(rng_gen *g, uint64_t n)
+{
+    /* Rejection as in OpenBSD's arc4random_uniform: the outputs below
+     * 2^64 mod n are the surplus that would favour small results; past
+     * them every residue has the same number of preimages. */
+    uint64_t min = (0 - n) % n;
+    for (;;) {
+        uint64_t r = rng_gen_next(g);
+        if (r >= min)
+            return r % n;
+    }
+}
+
+double rng_gen_unit(rng_gen *g)
+{
+    return (double)(rng_gen_next(g) >> 11) * 0x1.0p-53;
 }
 
 void rng_seed(uint64_t seed)
 {
     R.seeded = 1;
     R.seed = seed;
-    fill_state(seed);
+    rng_gen_seed(&R.g, seed);
 }
 
 void rng_use_os(void)
@@ -66,7 +84,7 @@ void rng_use_os(void)
 void rng_reset(void)
 {
     if (R.seeded)
-        fill_state(R.seed);
+        rng_gen_seed(&R.g, R.seed);
 }
 
 int rng_seeded(void)
@@ -100,22 +118,31 @@ static void os_bytes(unsigned char *p, size_t n)
             close(fd);
     }
     if (n > 0) {
+        /* Its own state: the seeded sequence is never disturbed. */
+        static rng_gen fb;
         static int init;
         if (!init) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
-            fill_state((uint64_t)ts.tv_sec * 1000000000ULL ^
-                       (uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32);
+            rng_gen_seed(&fb, (uint64_t)ts.tv_sec * 1000000000ULL ^
+                                  (uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32);
             init = 1;
         }
         while (n > 0) {
-            uint64_t v = next();
+            uint64_t v = rng_gen_next(&fb);
             size_t k = n < 8 ? n : 8;
             memcpy(p, &v, k);
             p += k;
             n -= k;
         }
     }
+}
+
+void rng_gen_os(rng_gen *g)
+{
+    do
+        os_bytes((unsigned char *)g->s, sizeof g->s);
+    while (!(g->s[0] | g->s[1] | g->s[2] | g->s[3])); /* all zero is a fixed point */
 }
 
 void rng_bytes(void *buf, size_t n)
@@ -126,7 +153,7 @@ void rng_bytes(void *buf, size_t n)
         return;
     }
     while (n > 0) {
-        uint64_t v = next();
+        uint64_t v = rng_gen_next(&R.g);
         unsigned char b[8];
         for (int i = 0; i < 8; i++) /* little-endian on every machine */
             b[i] = (unsigned char)(v >> (8 * i));
