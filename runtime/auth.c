@@ -266,6 +266,34 @@ sm_keys *auth_keys_default(const sm_api *api)
     return keys;
 }
 
+int auth_keys_add(const sm_api *api, sm_keys *keys, const json_t *entry,
+                  strbuf *err)
+{
+    sm_key k;
+    memset(&k, 0, sizeof k);
+    if (key_from_entry(api, entry, &k, err) < 0) {
+        key_clear(&k);
+        return -1;
+    }
+    if (auth_lookup(keys, k.key)) {
+        strbuf_addf(err, "key '%s' already exists", k.key);
+        key_clear(&k);
+        return -2;
+    }
+    sm_key *v = realloc(keys->v, (keys->n + 1) * sizeof *v);
+    if (!v)
+        abort();
+    keys->v = v;
+    size_t at = keys->n;
+    while (at > 0 && strcmp(v[at - 1].key, k.key) > 0) {
+        v[at] = v[at - 1];
+        at--;
+    }
+    v[at] = k;
+    keys->n++;
+    return 0;
+}
+
 const sm_key *auth_lookup(const sm_keys *keys, const char *key)
 {
     size_t lo = 0, hi = keys->n;

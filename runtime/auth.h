@@ -48,6 +48,11 @@ sm_keys *auth_keys_load(const sm_api *api, const char *path, strbuf *err);
  * names none: then no key exists). */
 sm_keys *auth_keys_default(const sm_api *api);
 void auth_keys_free(sm_keys *keys);
+/* Adds one keys-file entry at run time (the admin plane), kept sorted.
+ * 0; -1 for a bad entry ("<what>" in err); -2 when the key exists.  Keys
+ * returned by auth_lookup() before the call are invalidated. */
+int auth_keys_add(const sm_api *api, sm_keys *keys, const json_t *entry,
+                  strbuf *err);
 
 const sm_key *auth_lookup(const sm_keys *keys, const char *key);
 

@@ -27,6 +27,9 @@
 #include "store.h"
 
 struct sm_journal;
+struct sm_history;
+struct sm_coverage;
+struct sm_faults;
 
 /* Per resource: the v2 names resolved to indices once at start-up. */
 typedef struct sm_res_rt {
@@ -69,7 +72,7 @@ typedef struct sm_rt {
 typedef struct sm_app {
     const sm_api *api;
     const sm_router *router;
-    const sm_keys *keys;
+    sm_keys *keys;           /* the admin plane may add keys              */
     sm_store *store;
     sm_clock *clock;         /* ticks after each successful write          */
     const uint16_t *ns;      /* store namespace per api->resources index   */
@@ -80,6 +83,15 @@ typedef struct sm_app {
     sm_rt *rt;               /* handlers_resolve(); required               */
     size_t max_body;         /* --max-body: larger bodies 413; 0 = SM_BODY_LIMIT */
     int timeout_secs;        /* --timeout: idle/read/write; 0 = SM_HTTP_TIMEOUT_SECS */
+    /* the admin plane (admin.h); NULL members: that part is off          */
+    struct sm_history *history;  /* --journal N ring                       */
+    struct sm_coverage *coverage;
+    struct sm_faults *faults;
+    const char *admin_token;     /* --admin-token, NULL: loopback only     */
+    const char *fixtures_path;   /* --fixtures, for a reset that reloads   */
+    const char *openapi;         /* the generated document, byte for byte  */
+    size_t openapi_len;
+    const char *version;         /* specmock's version (health)            */
 } sm_app;
 
 /* Resolves and checks every v2 name of app->api (key, soft, parent, owner,

@@ -380,3 +380,50 @@ char *jsonio_dumps(const json_t *v, size_t *len)
         *len = b.len;
     return strbuf_steal(&b);
 }
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 when invalid
+ * (overlong forms, surrogates and values above U+10FFFF are invalid). */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned cp, min;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; min = 0x10000; }
+    else return 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+json_t *jsonio_text(const char *s, size_t n)
+{
+    json_t *v = json_stringn(s, n);
+    if (v)
+        return v;
+    strbuf b = STRBUF_INIT;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t l = utf8_seq(u + i, n - i);
+        if (l) {
+            strbuf_add(&b, s + i, l);
+            i += l;
+        } else {
+            strbuf_adds(&b, "\xEF\xBF\xBD");
+            i++;
+        }
+    }
+    v = json_stringn(b.p ? b.p : "", b.len);
+    strbuf_free(&b);
+    return v;
+}

@@ -30,4 +30,9 @@ void jsonio_dump(strbuf *out, const json_t *v);
 /* Same, as a malloc'd NUL-terminated string; *len (may be NULL) its length. */
 char *jsonio_dumps(const json_t *v, size_t *len);
 
+/* s[0..n) as a JSON string; bytes that are not valid UTF-8 (overlong
+ * forms, surrogates, beyond U+10FFFF) become one U+FFFD each.  New
+ * reference, never NULL. */
+json_t *jsonio_text(const char *s, size_t n);
+
 #endif

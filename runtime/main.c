@@ -16,10 +16,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "auth.h"
 #include "clock.h"
+#include "coverage.h"
+#include "faults.h"
 #include "fixtures.h"
 #include "handlers.h"
+#include "history.h"
 #include "journal.h"
 #include "rng.h"
 #include "router.h"
@@ -27,6 +31,10 @@
 #include "sm_api.h"
 #include "store.h"
 #include "strbuf.h"
+
+/* The generated OpenAPI document, embedded at build time (runtime/embed.cmake). */
+extern const unsigned char specmock_openapi[];
+extern const size_t specmock_openapi_len;
 
 #ifndef SPECMOCK_VERSION
 #define SPECMOCK_VERSION "0.0.0"
@@ -41,7 +49,9 @@ typedef struct options {
     int64_t clock_us;
     int sync;
     const char *fixtures;
-    const char *journal;
+    const char *journal_file;
+    long journal;          /* ring size, -1: the default */
+    const char *admin_token;
     size_t max_body;
     size_t map_size;
     int timeout;
@@ -55,8 +65,9 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: specmock [--host H] [--port P] [--db DIR] [--keys FILE]\n"
             "                [--clock RFC3339] [--sync] [--fixtures FILE]\n"
-            "                [--journal FILE] [--max-body BYTES] [--map-size BYTES]\n"
-            "                [--timeout SECS] [--seed N] [--log text|json]\n"
+            "                [--journal N] [--journal-file FILE] [--admin-token T]\n"
+            "                [--max-body BYTES] [--map-size BYTES] [--timeout SECS]\n"
+            "                [--seed N] [--log text|json]\n"
             "                [--help] [--version]\n"
             "\n"
             "Serves the %s (%u operations) as a mock.\n"
@@ -79,8 +90,13 @@ static void usage(FILE *out)
             "                 {\"<resource>\": [record, ...]} (\"_parent\": the\n"
             "                 parent's key); resources that already hold\n"
             "                 records are skipped (default: none)\n"
-            "  --journal F    append one JSON line per answered request to F\n"
-            "                 (default: none)\n"
+            "  --journal N    keep the last N exchanges for GET /__specmock/journal\n"
+            "                 (0 to 1000000, 0: none; default 1000)\n"
+            "  --journal-file F  also append one JSON line per answered request\n"
+            "                 to F (default: none)\n"
+            "  --admin-token T   the admin API (/__specmock/) then needs\n"
+            "                 'Authorization: Bearer T' and answers any client\n"
+            "                 (default: none, loopback clients only)\n"
             "  --max-body N   largest request body in bytes (K/M/G suffixes,\n"
             "                 1 to 1G; default 1M); larger bodies answer 413\n"
             "  --map-size N   LMDB map size in bytes (K/M/G suffixes, >= 64K;\n"
@@ -171,7 +187,8 @@ static int parse_args(int argc, char **argv, options *o)
         if (strcmp(name, "--host") && strcmp(name, "--port") &&
             strcmp(name, "--db") && strcmp(name, "--keys") &&
             strcmp(name, "--clock") && strcmp(name, "--fixtures") &&
-            strcmp(name, "--journal") && strcmp(name, "--max-body") &&
+            strcmp(name, "--journal") && strcmp(name, "--journal-file") &&
+            strcmp(name, "--admin-token") && strcmp(name, "--max-body") &&
             strcmp(name, "--map-size") && strcmp(name, "--timeout") &&
             strcmp(name, "--seed") && strcmp(name, "--log"))
             return bad_usage("unknown option '%s' (see --help)%s", name, "");
@@ -203,9 +220,22 @@ static int parse_args(int argc, char **argv, options *o)
         } else if (!strcmp(name, "--fixtures")) {
             o->fixtures = val;
         } else if (!strcmp(name, "--journal")) {
+            char *end;
+            errno = 0;
+            long n = strtol(val, &end, 10);
+            if (val[0] < '0' || val[0] > '9' || *end || errno || n > 1000000)
+                return bad_usage("--journal: '%s' is not a number of exchanges "
+                                 "(0-1000000; a file is --journal-file)%s",
+                                 val, "");
+            o->journal = n;
+        } else if (!strcmp(name, "--journal-file")) {
             if (!*val)
-                return bad_usage("--journal: empty file name%s%s", "", "");
-            o->journal = val;
+                return bad_usage("--journal-file: empty file name%s%s", "", "");
+            o->journal_file = val;
+        } else if (!strcmp(name, "--admin-token")) {
+            if (!*val)
+                return bad_usage("--admin-token: empty token%s%s", "", "");
+            o->admin_token = val;
         } else if (!strcmp(name, "--max-body")) {
             if (parse_size(val, 1, 1ull << 30, &o->max_body) < 0)
                 return bad_usage("--max-body: '%s' is not a size in bytes "
@@ -290,8 +320,8 @@ static unsigned count_params(const char *prefix)
 int main(int argc, char **argv)
 {
     const sm_api *api = &specmock_api;
-    options o = {"127.0.0.1", 8010, NULL, NULL, NULL, 0, 0, NULL, NULL,
-                 0, 0, 0, 0, 0, 0};
+    options o = {"127.0.0.1", 8010, NULL, NULL, NULL, 0, 0, NULL, NULL, -1,
+                 NULL, 0, 0, 0, 0, 0, 0};
     int rc = 1, port = 0;
     char tmpdir[4096] = "";
     strbuf err = STRBUF_INIT, self = STRBUF_INIT;
@@ -305,6 +335,9 @@ int main(int argc, char **argv)
     sm_clock clk;
     sm_app app;
     sm_journal *journal = NULL;
+    sm_history *history = NULL;
+    sm_coverage *coverage = NULL;
+    sm_faults *faults = NULL;
 
     memset(&app, 0, sizeof app);
 
@@ -408,6 +441,16 @@ int main(int argc, char **argv)
     app.max_body = o.max_body;
     app.timeout_secs = o.timeout;
     app.log = o.log;
+    app.admin_token = o.admin_token;
+    app.fixtures_path = o.fixtures;
+    app.openapi = (const char *)specmock_openapi;
+    app.openapi_len = specmock_openapi_len;
+    app.version = SPECMOCK_VERSION;
+    app.history = history = history_new(o.journal < 0 ? HISTORY_DEFAULT
+                                                      : (size_t)o.journal,
+                                        HISTORY_BODY_CAP);
+    app.coverage = coverage = coverage_new(api);
+    app.faults = faults = faults_new(o.seeded, o.seed);
     if (handlers_resolve(&app, &err) < 0) {
         fprintf(stderr, "specmock: API tables: %s\n", err.p);
         goto out;
@@ -417,8 +460,8 @@ int main(int argc, char **argv)
         rc = 2;
         goto out;
     }
-    if (o.journal) {
-        if (!(journal = journal_open(o.journal, &err))) {
+    if (o.journal_file) {
+        if (!(journal = journal_open(o.journal_file, &err))) {
             fprintf(stderr, "specmock: %s\n", err.p);
             rc = 2;
             goto out;
@@ -480,6 +523,9 @@ out:
         event_base_free(base);
     handlers_release(&app);
     journal_close(journal);
+    history_free(history);
+    coverage_free(coverage);
+    faults_free(faults);
     store_close(store);
     if (tmpdir[0])
         remove_tree(tmpdir);

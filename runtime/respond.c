@@ -25,6 +25,11 @@ void reply_init(sm_reply *r)
     r->allow = NULL;
     r->content_type = NULL;
     r->op_id = NULL;
+    r->op = -1;
+    r->problem = 0;
+    r->retry_after = 0;
+    r->delay_ms = 0;
+    r->drop = 0;
 }
 
 void reply_free(sm_reply *r)
@@ -55,7 +60,46 @@ void respond_error(sm_reply *r, sm_err e, const char *detail,
                         json_string(detail ? detail : catalogue[e].detail));
     json_object_set_new(env, "attr", attr ? json_string(attr) : json_null());
     respond_json(r, catalogue[e].status, env);
+    r->problem = catalogue[e].status == 400;
     json_decref(env);
+}
+
+void respond_status_error(sm_reply *r, int status, int retry_after)
+{
+    if (status == 400) {
+        respond_error(r, SM_ERR_INVALID_INPUT, NULL, NULL, NULL);
+        return;
+    }
+    if (status == 429) {
+        /* DRF's Throttled text: "second" when the wait is 1 */
+        respond_errorf(r, SM_ERR_THROTTLED,
+                       "Request was throttled. Expected available in %d "
+                       "second%s.",
+                       retry_after > 0 ? retry_after : 1,
+                       retry_after > 1 ? "s" : "");
+        r->retry_after = retry_after;
+        return;
+    }
+    for (int e = 0; e < SM_ERR__COUNT; e++)
+        if (catalogue[e].status == status) {
+            respond_error(r, (sm_err)e, NULL, NULL, NULL);
+            return;
+        }
+    /* no row: the shape of an unexpected error of that class */
+    strbuf d = STRBUF_INIT;
+    if (status >= 500)
+        strbuf_adds(&d, "A server error occurred.");
+    else
+        strbuf_addf(&d, "%s.", respond_reason(status));
+    json_t *env = json_object();
+    json_object_set_new(env, "type", json_string(status >= 500 ? "server_error"
+                                                               : "invalid_request"));
+    json_object_set_new(env, "code", json_string("error"));
+    json_object_set_new(env, "detail", json_string(d.p));
+    json_object_set_new(env, "attr", json_null());
+    respond_json(r, status, env);
+    json_decref(env);
+    strbuf_free(&d);
 }
 
 void respond_errorf(sm_reply *r, sm_err e, const char *fmt, ...)
@@ -110,6 +154,9 @@ const char *respond_reason(int status)
     case 415: return "Unsupported Media Type";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
     case 507: return "Insufficient Storage";
     default: return status < 300 ? "OK" : "Error";
     }

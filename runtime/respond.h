@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "strbuf.h"
 
@@ -33,6 +34,12 @@ typedef struct sm_reply {
     char *content_type;/* owned; NULL: "application/json" when a body   */
                        /* is set, none otherwise; set: always sent     */
     const char *op_id; /* the routed operation's id (journal), or NULL  */
+    int op;            /* its api->ops index (coverage), -1: none       */
+    int problem;       /* 1: a 400 error envelope (the journal's        */
+                       /* "problem": the field that failed)             */
+    int retry_after;   /* >0: a Retry-After header (seconds)            */
+    int64_t delay_ms;  /* >0: answer after this long (fault latency)   */
+    int drop;          /* 1: close the connection, answer nothing       */
 } sm_reply;
 
 /* Sets the Content-Type (copied), also for an empty body. */
@@ -47,6 +54,12 @@ void respond_error(sm_reply *r, sm_err e, const char *detail,
                    const char *code, const char *attr);
 void respond_errorf(sm_reply *r, sm_err e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* A forced status (fault injection) with the API's envelope for it: the
+ * catalogue's row for that status (400: invalid_input; 429: throttled with
+ * DRF's "Expected available in N seconds." and Retry-After), else
+ * server_error / invalid_request with code "error". */
+void respond_status_error(sm_reply *r, int status, int retry_after);
 
 /* A JSON success body (compact, DRF style). */
 void respond_json(sm_reply *r, int status, const json_t *v);

@@ -163,3 +163,13 @@ void rng_bytes(void *buf, size_t n)
         n -= k;
     }
 }
+
+void rng_save(rng_state *out)
+{
+    *out = R.g;
+}
+
+void rng_restore(const rng_state *in)
+{
+    R.g = *in;
+}

@@ -51,4 +51,10 @@ uint64_t rng_gen_below(rng_gen *g, uint64_t n);
 /* Uniform in [0, 1) with 53 bits (one draw). */
 double rng_gen_unit(rng_gen *g);
 
+/* The global generator's position, to undo the draws of a refused admin
+ * reset. */
+typedef rng_gen rng_state;
+void rng_save(rng_state *out);
+void rng_restore(const rng_state *in);
+
 #endif

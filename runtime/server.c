@@ -20,16 +20,37 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "admin.h"
+#include "coverage.h"
+#include "faults.h"
+#include "history.h"
 #include "journal.h"
 #include "jsonio.h"
 #include "pytext.h"
 #include "validate.h"
 
+/* A reply held back by a fault's latency, sent by its timer. */
+typedef struct pending {
+    struct pending *next, **prev;
+    struct evhttp_request *req;
+    struct event *timer;
+    struct evbuffer *body;
+    int status;
+} pending;
+
 struct sm_server {
     struct evhttp *http;
     struct evhttp_bound_socket *sock;
     sm_app *app;
+    pending *held; /* replies waiting for their timer */
 };
+
+static int64_t mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 /* ---- the pipeline ----------------------------------------------------- */
 
@@ -218,7 +239,26 @@ void server_pipeline(const sm_app *app, const sm_request *rq, sm_reply *rep)
         opi = router_op(&m, rq->method == SM_M_HEAD ? SM_GET : rq->method);
     }
     if (opi >= 0 && rq->method != SM_M_OPTIONS)
+    {
         rep->op_id = api->ops[opi].id; /* the journal's "op" */
+        rep->op = opi;
+    }
+    /* 2b. faults (admin.h): decided per matched operation before anything
+     * else, so a forced answer runs no gate and no handler */
+    if (opi >= 0 && rq->method != SM_M_OPTIONS && app->faults) {
+        fault_action fa;
+        faults_decide(app->faults, api->ops[opi].id, mono_ms(), &fa);
+        rep->delay_ms = fa.delay_ms;
+        if (fa.drop) {
+            rep->drop = 1;
+            respond_empty(rep, 500); /* never sent */
+            goto out;
+        }
+        if (fa.status) {
+            respond_status_error(rep, fa.status, fa.retry_after);
+            goto out;
+        }
+    }
     /* 3. authenticate */
     auth_source src;
     cred = auth_credential(rq->authorization, rq->query, &src);
@@ -362,6 +402,76 @@ static void log_line(int fmt, const char *op, const char *method,
     fflush(stderr);
 }
 
+/* 1 when the connection's peer is 127.0.0.0/8, ::1 or ::ffff:127.x. */
+static int peer_is_loopback(struct evhttp_connection *conn)
+{
+    const struct sockaddr *sa = conn ? evhttp_connection_get_addr(conn) : NULL;
+    if (!sa)
+        return 0;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+        if (IN6_IS_ADDR_LOOPBACK(a))
+            return 1;
+        return IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127;
+    }
+    return 0;
+}
+
+static void pending_free(pending *p)
+{
+    *p->prev = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
+    event_free(p->timer);
+    if (p->body)
+        evbuffer_free(p->body);
+    free(p);
+}
+
+static void send_held(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    pending *p = arg;
+    /* a peer that left meanwhile: evhttp detached the request and frees it
+     * here without writing (libevent 2.1 evhttp_send_reply) */
+    evhttp_send_reply(p->req, p->status, respond_reason(p->status), p->body);
+    pending_free(p);
+}
+
+/* Sends the reply after delay_ms; 0, or -1 (then the caller sends now). */
+static int hold_reply(sm_server *s, struct evhttp_request *req, int status,
+                      struct evbuffer *body, int64_t delay_ms)
+{
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    struct event_base *base = conn ? evhttp_connection_get_base(conn) : NULL;
+    pending *p = base ? calloc(1, sizeof *p) : NULL;
+    if (!p)
+        return -1;
+    p->timer = evtimer_new(base, send_held, p);
+    struct timeval tv = {(time_t)(delay_ms / 1000),
+                         (suseconds_t)(delay_ms % 1000) * 1000};
+    if (!p->timer || evtimer_add(p->timer, &tv) < 0) {
+        if (p->timer)
+            event_free(p->timer);
+        free(p);
+        return -1;
+    }
+    p->req = req;
+    p->status = status;
+    p->body = body;
+    p->next = s->held;
+    p->prev = &s->held;
+    if (s->held)
+        s->held->prev = &p->next;
+    s->held = p;
+    return 0;
+}
+
 static void server_cb(struct evhttp_request *req, void *arg)
 {
     struct timespec t0;
@@ -408,7 +518,12 @@ static void server_cb(struct evhttp_request *req, void *arg)
     }
 
     reply_init(&rep);
-    server_pipeline(s->app, &rq, &rep);
+    int64_t arrived = clock_now(s->app->clock); /* before a write ticks it */
+    int admin = admin_owns(rq.path);
+    if (admin)
+        admin_handle(s->app, &rq, peer_is_loopback(conn), &rep);
+    else
+        server_pipeline(s->app, &rq, &rep);
 
     struct evkeyvalq *out = evhttp_request_get_output_headers(req);
     struct evbuffer *ob = NULL;
@@ -417,20 +532,46 @@ static void server_cb(struct evhttp_request *req, void *arg)
     const char *ctype = rep.content_type ? rep.content_type
                         : rep.body.len   ? "application/json"
                                          : NULL;
-    if (s->app->journal)
-        journal_record(s->app->journal, rep.op_id, rq.method_name, rq.path,
-                       rq.query, rep.status, ctype, rep.body.p,
-                       rq.method == SM_M_HEAD ? 0 : rep.body.len);
+    size_t sent_len = rq.method == SM_M_HEAD || rep.drop ? 0 : rep.body.len;
+    if (!admin) {
+        const sm_app *app = s->app;
+        if (app->journal)
+            journal_record(app->journal, rep.op_id, rq.method_name, rq.path,
+                           rq.query, rep.status, ctype, rep.body.p, sent_len);
+        if (app->history) {
+            history_entry e = {
+                arrived, rep.op_id, rq.method_name, rq.path,
+                rq.query, rep.drop ? 0 : rep.status, rq.content_type, rq.body,
+                rq.body_len, ctype, rep.body.p, sent_len, rep.problem};
+            history_record(app->history, &e);
+        }
+        if (!rep.drop)
+            coverage_count(app->coverage, rep.op, rep.status);
+    }
     if (s->app->log) {
         struct timespec t1;
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
                     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-        log_line(s->app->log, rep.op_id, rq.method_name, rq.path, rq.query,
-                 rep.status, ms);
+        log_line(s->app->log, admin ? "admin" : rep.op_id, rq.method_name,
+                 rq.path, rq.query, rep.drop ? 0 : rep.status, ms);
+    }
+    if (rep.drop) {
+        /* a dropped connection: FIN before any byte of an answer; the reply
+         * below then fails to write and evhttp frees the connection */
+        if (bev)
+            shutdown(bufferevent_getfd(bev), SHUT_RDWR);
+        evhttp_send_reply(req, 500, "Dropped", NULL);
+        reply_free(&rep);
+        return;
     }
     if (ctype)
         evhttp_add_header(out, "Content-Type", ctype);
+    if (rep.retry_after > 0) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", rep.retry_after);
+        evhttp_add_header(out, "Retry-After", ra);
+    }
     if (rep.body.len && rq.method == SM_M_HEAD) {
         /* evhttp would send a body after a HEAD answer: send the headers a
          * GET would carry, and no body. */
@@ -443,6 +584,10 @@ static void server_cb(struct evhttp_request *req, void *arg)
         char *p = strbuf_steal(&rep.body);
         if (!ob || evbuffer_add_reference(ob, p, len, free_body, NULL) < 0)
             free(p);
+    }
+    if (rep.delay_ms > 0 && hold_reply(s, req, rep.status, ob, rep.delay_ms) == 0) {
+        reply_free(&rep);
+        return;
     }
     evhttp_send_reply(req, rep.status, respond_reason(rep.status), ob);
     if (ob)
@@ -510,6 +655,10 @@ void server_free(sm_server *s)
 {
     if (!s)
         return;
+    /* held replies die with their connections (evhttp_free frees the
+     * requests); only our timers and bodies are left to free */
+    while (s->held)
+        pending_free(s->held);
     if (s->http)
         evhttp_free(s->http);
     free(s);

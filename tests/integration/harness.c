@@ -368,8 +368,8 @@ server *server_start(const server_opts *opts)
         s->argv[a++] = xstrdup(s->keys);
     }
     char *journal = journal_path();
-    if (journal) { /* before extra_args: a test's own --journal wins */
-        s->argv[a++] = xstrdup("--journal");
+    if (journal) { /* before extra_args: a test's own --journal-file wins */
+        s->argv[a++] = xstrdup("--journal-file");
         s->argv[a++] = journal;
     }
     for (int i = 0; opts->extra_args && opts->extra_args[i] && a < 31; i++)

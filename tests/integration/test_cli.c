@@ -161,7 +161,8 @@ static void test_help(void **state)
         fail();
     }
     const char *flags[] = {"--host", "--port", "--db", "--keys", "--clock", "--sync",
-                           "--fixtures", "--journal", "--seed", "--log",
+                           "--fixtures", "--journal", "--journal-file",
+                           "--admin-token", "--seed", "--log",
                            "--help", "--version", NULL};
     for (int i = 0; flags[i]; i++)
         ASSERT_CONTAINS(r.out, flags[i], "--help output (stdout)");
@@ -270,9 +271,15 @@ static void test_bad_seed_and_log(void **state)
     check_refused(a5, "specmock: --log: 'xml' is not 'text' or 'json'");
     const char *a6[] = {"--port", "0", "--log", NULL};
     check_refused(a6, "specmock: option '--log' needs a value");
+    /* --journal is a ring size now; a file name points to --journal-file */
+    const char *a7[] = {"--port", "0", "--journal", "j.jsonl", NULL};
+    check_refused(a7, "specmock: --journal: 'j.jsonl' is not a number of "
+                      "exchanges (0-1000000; a file is --journal-file)");
+    const char *a8[] = {"--port", "0", "--admin-token=", NULL};
+    check_refused(a8, "specmock: --admin-token: empty token");
 }
 
-/* --fixtures / --journal files that cannot be used: one line naming the
+/* --fixtures / --journal-file files that cannot be used: one line naming the
  * file, exit 2. */
 static void test_bad_files(void **state)
 {
@@ -291,7 +298,7 @@ static void test_bad_files(void **state)
     char *prefix = xprintf("specmock: %s:1:16: ", path);
     const char *a2[] = {"--port", "0", "--fixtures", path, NULL};
     check_refused(a2, prefix);
-    const char *a3[] = {"--port", "0", "--journal", dir, NULL};
+    const char *a3[] = {"--port", "0", "--journal-file", dir, NULL};
     char *jprefix = xprintf("specmock: %s: ", dir);
     check_refused(a3, jprefix);
     unlink(path);
