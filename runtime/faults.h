@@ -25,6 +25,8 @@
  *                 on a call it would otherwise fire on.
  *   "rate_limit"  {"limit": K >= 1, "window_ms": W 1-3600000}: 429 with
  *                 Retry-After for the calls past K in a fixed window.
+ * An optional member given as null counts as left out (so a listed rule,
+ * without id/matched/fired, can be posted back).
  * It needs an effect: status, latency_ms (0 counts), drop: true or
  * rate_limit.  rate_limit excludes status and drop; drop excludes status
  * (the connection is closed, no status is ever sent).  latency_ms with drop
