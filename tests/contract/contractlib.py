@@ -7,7 +7,7 @@ Reads two things:
   * the generated OpenAPI 3.1 document (codegen/emit_openapi.c), turned into
     one Operation per (path, method) with its operationId, its responses and
     its success status;
-  * the server journals (`specmock --journal FILE`, runtime/journal.h): every
+  * the server journals (`specmock --journal-file FILE`, runtime/journal.h): every
     *.jsonl file of a directory, one JSON object per answered request:
       {"op": "<op id>"|null, "method", "path", "query"?, "status",
        "content_type": "<type>"|null, "body"?: "<raw text>"}
