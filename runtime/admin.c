@@ -22,6 +22,7 @@
 #include "jsonio.h"
 #include "query.h"
 #include "rng.h"
+#include "router.h"
 
 /* ---- replies ---------------------------------------------------------- */
 
@@ -94,13 +95,6 @@ static int only_members(const json_t *o, const char *const *names,
 
 /* ---- endpoints -------------------------------------------------------- */
 
-static const char *method_name(int m)
-{
-    static const char *const names[] = {"?", "GET", "POST", "PUT", "PATCH",
-                                        "DELETE"};
-    return m >= 1 && m <= 5 ? names[m] : "?";
-}
-
 static void health(const sm_app *app, const sm_request *rq, sm_reply *rep)
 {
     (void)rq;
@@ -134,7 +128,7 @@ static void routes(const sm_app *app, const sm_request *rq, sm_reply *rep)
         const sm_op *op = &api->ops[i];
         json_t *r = json_object(), *sts = json_array();
         json_object_set_new(r, "operation", json_string(op->id));
-        json_object_set_new(r, "method", json_string(method_name(op->method)));
+        json_object_set_new(r, "method", json_string(router_method_name(op->method)));
         json_object_set_new(r, "path", json_string(op->path));
         json_object_set_new(r, "kind", json_string(kind_name(op->kind)));
         json_object_set_new(

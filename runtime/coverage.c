@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "router.h"
 #include "strbuf.h"
 
 typedef struct tally {
@@ -118,13 +119,6 @@ static void order(op_cov *o)
         qsort(o->v + d, o->n - d, sizeof *o->v, by_status);
 }
 
-static const char *method_name(int m)
-{
-    static const char *const names[] = {"?", "GET", "POST", "PUT", "PATCH",
-                                        "DELETE"};
-    return m >= 1 && m <= 5 ? names[m] : "?";
-}
-
 static int covered(const sm_op *op, const op_cov *o)
 {
     for (size_t k = 0; k < o->n; k++)
@@ -156,7 +150,7 @@ json_t *coverage_json(const sm_coverage *c)
         }
         json_t *r = json_object();
         json_object_set_new(r, "operation", json_string(op->id));
-        json_object_set_new(r, "method", json_string(method_name(op->method)));
+        json_object_set_new(r, "method", json_string(router_method_name(op->method)));
         json_object_set_new(r, "path", json_string(op->path));
         json_object_set_new(r, "success", json_integer(op->status));
         json_object_set_new(r, "calls", json_integer((json_int_t)o->calls));
@@ -204,7 +198,7 @@ void coverage_text(const sm_coverage *c, strbuf *out)
         called += o->calls > 0;
         ncovered += cov;
         strbuf_addf(out, "%-*s  %-6s  %6llu  %c", (int)w, op->id,
-                    method_name(op->method), (unsigned long long)o->calls,
+                    router_method_name(op->method), (unsigned long long)o->calls,
                     cov ? '+' : o->calls ? ' ' : '-');
         for (size_t k = 0; k < o->n; k++)
             strbuf_addf(out, " %u%s:%llu", o->v[k].status,

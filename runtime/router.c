@@ -120,6 +120,12 @@ static int16_t param_index(const sm_api *api, const char *name, size_t len)
 static const char *const method_names[] = {"GET", "POST", "PUT", "PATCH",
                                            "DELETE"};
 
+const char *router_method_name(int method)
+{
+    return method >= SM_GET && method <= SM_DELETE ? method_names[method - 1]
+                                                   : "?";
+}
+
 static void build_allow(rnode *n)
 {
     strbuf b = STRBUF_INIT;

@@ -55,6 +55,8 @@ void router_free(sm_router *r);
 int router_match(const sm_router *r, const char *path, sm_route_match *m);
 void router_match_free(sm_route_match *m);
 
+/* "GET" ... "DELETE" for an sm_method, "?" otherwise. */
+const char *router_method_name(int method);
 /* The operation for method (sm_method) on a matched path, -1 if none. */
 int router_op(const sm_route_match *m, int method);
 
