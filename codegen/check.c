@@ -1634,14 +1634,23 @@ static void check_op_v2(ck *c, ast_resource *r, ast_op *o)
         if (k->test == TEST_UNIQUE && k->source != SRC_NEW)
             diag_error(c->d, k->test_loc, "'unique' checks the record about "
                        "to be written: use 'check new'");
+        if (k->test == TEST_ANY && k->source == SRC_QUERY)
+            diag_error(c->d, k->test_loc, "'any' checks fields of a body or "
+                       "record, not query parameters");
         int cm = check_model(c, r, o, k);
         int fi = -1;
-        if (cm >= 0 && k->test == TEST_UNIQUE) {
+        if (cm >= 0 && (k->test == TEST_UNIQUE || k->test == TEST_ANY)) {
             char *copy = ast_strdup(k->name), *save = NULL;
+            int n = 0;
             for (char *w = strtok_r(copy, " ", &save); w;
-                 w = strtok_r(NULL, " ", &save))
-                field_of(c, cm, w, k->name_loc, "'unique'");
+                 w = strtok_r(NULL, " ", &save), n++)
+                field_of(c, cm, w, k->name_loc,
+                         k->test == TEST_ANY ? "'any'" : "'unique'");
             free(copy);
+            if (n == 0)
+                diag_error(c->d, k->name_loc, "'%s' needs a string of "
+                           "space-separated fields",
+                           k->test == TEST_ANY ? "any" : "unique");
         } else if (cm >= 0) {
             char first[128];
             snprintf(first, sizeof first, "%.*s",

@@ -625,7 +625,7 @@ static void emit_op_parts(const spec *s, const ast_op *o, sbuf *out)
         static const char *const tests[] = {
             "0", "SM_TEST_PRESENT", "SM_TEST_EQ", "SM_TEST_NE", "SM_TEST_IN",
             "SM_TEST_MINLEN", "SM_TEST_UNIQUE", "SM_TEST_EXISTS",
-            "SM_TEST_USER"
+            "SM_TEST_USER", "SM_TEST_ANY"
         };
         static const char *const styles[] = {
             "SM_STYLE_DRF", "SM_STYLE_ERROR", "SM_STYLE_DETAIL",

@@ -970,7 +970,7 @@ static int parse_check(parser *p, ast_op *o, sm_loc at)
                                            "record", "new", NULL };
     static const char *const tests[] = { "present", "eq", "ne", "in",
                                          "minlen", "unique", "exists",
-                                         "user", NULL };
+                                         "user", "any", NULL };
     static const char *const styles[] = { "drf", "error", "detail", "empty",
                                           NULL };
     ast_check *c = ast_push(&o->checks, &o->cchecks, o->nchecks, sizeof *c);
@@ -986,7 +986,7 @@ static int parse_check(parser *p, ast_op *o, sm_loc at)
     c->test_loc = p->cur.loc;
     c->test = take_choice(p, "check test", tests,
                           "'present', 'eq', 'ne', 'in', 'minlen', 'unique', "
-                          "'exists' or 'user'");
+                          "'exists', 'user' or 'any'");
     if (!c->test)
         return 0;
     switch (c->test) {

@@ -872,7 +872,8 @@ static const sm_set op_error_tracking_symbol_sets_create_sets[] = {
     { .field = "ref", .from = SM_SET_QUERY, .arg = "chunk_id" },
 };
 static const sm_check op_exports_create_checks[] = {
-    { .source = SM_SRC_BODY, .test = SM_TEST_EXISTS, .status = 400, .name = "dashboard", .value_json = "dashboards", .message = "This dashboard does not belong to your team.", .attr = "dashboard" },
+    { .source = SM_SRC_BODY, .test = SM_TEST_ANY,    .status = 400, .name = "dashboard insight export_context",                             .message = "Either dashboard, insight or export_context is required for an export." },
+    { .source = SM_SRC_BODY, .test = SM_TEST_EXISTS, .status = 400, .name = "dashboard",                        .value_json = "dashboards", .message = "This dashboard does not belong to your team.",                           .attr = "dashboard" },
 };
 static const char *const op_file_system_list_filter0[] = { "path", "type" };
 static const char *const op_file_system_list_filter0_p0[] = { "path" };
@@ -1535,7 +1536,7 @@ static const sm_op ops[] = {
         .response_model = MODEL_ExportedAsset,
         .nstatuses      = 6,
         .statuses       = op_exports_create_statuses,
-        .nchecks        = 1,
+        .nchecks        = 2,
         .checks         = op_exports_create_checks,
     },
     {

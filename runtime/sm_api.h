@@ -335,7 +335,12 @@ typedef enum sm_check_test {
     SM_TEST_EXISTS,      /* null/absent, or the key of a visible record of  */
                          /* resource value_json (a resource name, unquoted) */
                          /* in this project                                 */
-    SM_TEST_USER         /* null/absent, or the uuid of a known user        */
+    SM_TEST_USER,        /* null/absent, or the uuid of a known user        */
+    /* v2, later */
+    SM_TEST_ANY          /* at least one of the space-separated fields in   */
+                         /* name is truthy (as in Python: not absent, null, */
+                         /* false, 0, "", [] or {}; a query parameter: not  */
+                         /* absent or empty)                                */
 } sm_check_test;
 
 /* How a refusal that is not a DRF envelope is written. */

@@ -216,7 +216,8 @@ static const sm_filter op_books_list_filters[] = {
     { .query = "kind",   .match = SM_MATCH_EQ,     .flags = SM_FILTER_EXCLUDE, .nfields = 1, .fields = op_books_list_filter1, .exclude_json = "\"folder\"" },
 };
 static const sm_check op_books_create_checks[] = {
-    { .source = SM_SRC_NEW, .test = SM_TEST_UNIQUE, .status = 400, .name = "title path", .message = "A book with this title exists." },
+    { .source = SM_SRC_NEW,  .test = SM_TEST_UNIQUE, .status = 400, .name = "title path", .message = "A book with this title exists." },
+    { .source = SM_SRC_BODY, .test = SM_TEST_ANY,    .status = 400, .name = "path kind",  .message = "A path or a kind is required." },
 };
 static const sm_check op_books_reset_checks[] = {
     { .source = SM_SRC_QUERY, .test = SM_TEST_IN, .status = 400, .name = "confirm", .value_json = "[\"yes\",\"y\"]", .message = "Say yes.", .code = "confirm_required", .attr = "confirm" },
@@ -284,7 +285,7 @@ static const sm_op ops[] = {
         .response_model = MODEL_Book,
         .nstatuses      = 6,
         .statuses       = op_books_create_statuses,
-        .nchecks        = 1,
+        .nchecks        = 2,
         .checks         = op_books_create_checks,
     },
     {
