@@ -62,6 +62,18 @@ static void free_op(ast_op *o)
         for (size_t k = 0; k < f->nfields; k++)
             free(f->fields[k].name);
         free(f->fields);
+        for (size_t k = 0; k < f->nprefixes; k++) {
+            ast_prefix *x = &f->prefixes[k];
+            free(x->name);
+            for (size_t j = 0; j < x->nfields; j++)
+                free(x->fields[j].name);
+            free(x->fields);
+            for (size_t j = 0; j < x->nmembers; j++)
+                free(x->members[j]);
+            free(x->members);
+            free(x->member_locs);
+        }
+        free(f->prefixes);
     }
     free(o->filters);
     for (size_t i = 0; i < o->nchecks; i++) {

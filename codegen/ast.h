@@ -51,7 +51,8 @@ typedef struct ast_lit {
 enum {
     AF_NULLABLE = 1u << 0, AF_READONLY = 1u << 1, AF_WRITEONLY = 1u << 2,
     AF_REQUIRED = 1u << 3, AF_MAXLEN = 1u << 4, AF_MIN = 1u << 5,
-    AF_MAX = 1u << 6, AF_NOTBLANK = 1u << 7, AF_ITEM_NULLABLE = 1u << 8
+    AF_MAX = 1u << 6, AF_NOTBLANK = 1u << 7, AF_ITEM_NULLABLE = 1u << 8,
+    AF_HIDDEN = 1u << 9 /* v2 */
 };
 
 /* Server fills; the order matches sm_fill. */
@@ -69,6 +70,7 @@ typedef struct ast_field {
     unsigned flags;           /* AF_* bits                                  */
     int64_t maxlen, min, max; /* with AF_MAXLEN / AF_MIN / AF_MAX           */
     sm_loc maxlen_loc, min_loc, max_loc, notblank_loc; /* the modifiers     */
+    sm_loc hidden_loc;
     bool has_default;
     ast_lit def;
     fill_kind fill;
@@ -127,12 +129,28 @@ typedef struct ast_ref {
 /* v2 list envelopes, filters, checks and sets; orders match sm_api.h. */
 enum { ENV_ARRAY = 0, ENV_PAGINATED, ENV_COUNTED, ENV_RESULTS };
 enum { MATCH_EQ = 1, MATCH_ICONTAINS, MATCH_WORDS, MATCH_TOKENS };
+/* `prefix` matches; the order matches sm_prefix_match. */
+enum { PM_CONTAINS = 1, PM_PARENTS, PM_BASENAME, PM_EXACT, PM_EXACT_PREFIX,
+       PM_USER };
 enum { SRC_BODY = 1, SRC_QUERY, SRC_PARENT, SRC_RECORD, SRC_NEW };
 enum { TEST_PRESENT = 1, TEST_EQ, TEST_NE, TEST_IN, TEST_MINLEN, TEST_UNIQUE,
-       TEST_EXISTS, TEST_USER };
+       TEST_EXISTS, TEST_USER, TEST_ANY };
 enum { STYLE_DRF = 0, STYLE_ERROR, STYLE_DETAIL, STYLE_EMPTY };
 enum { SET_LITERAL = 1, SET_NOW, SET_TOKEN, SET_UUID, SET_BODY, SET_BODY_WRAP,
        SET_QUERY, SET_JSON /* parser only: emitted as SET_LITERAL */ };
+
+/* v2: a declared NAME: of a `tokens` filter (the `prefix` option). */
+typedef struct ast_prefix {
+    sm_loc loc;               /* the 'prefix' keyword                       */
+    char *name;
+    sm_loc name_loc;
+    int how;                  /* PM_*                                       */
+    ast_ref *fields;          /* index: field of the resource model         */
+    size_t nfields, cap;
+    char **members;           /* PM_USER: member texts of the user object   */
+    sm_loc *member_locs;
+    size_t nmembers, cmembers, cmember_locs;
+} ast_prefix;
 
 typedef struct ast_filter {
     sm_loc loc;               /* the 'filter' keyword                       */
@@ -143,6 +161,8 @@ typedef struct ast_filter {
     char *message;            /* `required STRING`, NULL if not required    */
     bool has_exclude;
     ast_lit exclude;
+    ast_prefix *prefixes;     /* v2: `prefix` options after the filter      */
+    size_t nprefixes, cprefixes;
 } ast_filter;
 
 typedef struct ast_check {

@@ -535,6 +535,12 @@ static void check_field(ck *c, ast_model *m, ast_field *f)
                    (long long)f->min);
     if (f->has_default)
         check_default(c, m, f);
+    if ((f->flags & AF_HIDDEN) &&
+        (!(f->flags & AF_READONLY) || f->fill == FILL_NONE ||
+         f->fill == FILL_CHILDREN))
+        diag_error(c->d, f->hidden_loc, "hidden field '%s' needs 'readonly' "
+                   "and a server fill other than 'children' (it is never "
+                   "rendered, so only the server can set it)", f->name);
 
     if (f->fill == FILL_NONE)
         return;
@@ -854,6 +860,81 @@ static int field_of(ck *c, int mi, const char *name, sm_loc loc,
                    "'%s'", what, name, m->name);
     free(names);
     return -1;
+}
+
+static int ci_equal(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
+        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+/* Prefix k of tokens filter f (model m, index mi): its fields exist and
+ * fit its match, its name is unique in the filter (ignoring case). */
+static void check_prefix(ck *c, int mi, const ast_model *m, ast_filter *f,
+                         size_t k)
+{
+    ast_prefix *x = &f->prefixes[k];
+    static const char *const how[] = { "", "contains", "parents", "basename",
+                                       "exact", "exact-or-prefix", "user" };
+    if (!x->name[0] || strchr(x->name, ':') || strchr(x->name, ' '))
+        diag_error(c->d, x->name_loc, "prefix name '%s' must be non-empty, "
+                   "without ':' or spaces", x->name);
+    for (size_t j = 0; j < k; j++)
+        if (ci_equal(f->prefixes[j].name, x->name)) {
+            diag_error(c->d, x->name_loc, "duplicate prefix '%s' in filter "
+                       "'%s' (names ignore case)", x->name, f->query);
+            diag_note(c->d, f->prefixes[j].name_loc, "previous definition "
+                      "is here");
+            break;
+        }
+    for (size_t j = 0; j < x->nfields; j++)
+        x->fields[j].index = field_of(c, mi, x->fields[j].name,
+                                      x->fields[j].loc, "'prefix'");
+    if (!m || x->fields[0].index < 0)
+        return;
+    const ast_field *fd = &m->fields[x->fields[0].index];
+    ty_kind t = fd->type.kind;
+    if ((x->how == PM_PARENTS || x->how == PM_BASENAME) && t != TY_STRING)
+        diag_error(c->d, x->fields[0].loc, "prefix match '%s' needs a string "
+                   "field ('/'-path), but '%s' is '%s'", how[x->how],
+                   fd->name, ty_name(t));
+    if (x->how != PM_USER)
+        return;
+    int um = c->api ? c->api->user.index : -1;
+    if (t != TY_OBJECT && t != TY_ANY && !(t == TY_MODEL && fd->type.ref == um))
+        diag_error(c->d, x->fields[0].loc, "prefix match 'user' needs a "
+                   "field holding a user object, but '%s' is '%s'", fd->name,
+                   ty_name(t));
+    if (t != TY_MODEL || fd->type.ref != um || um < 0)
+        return;
+    const ast_model *u = &c->s->models[um];
+    for (size_t j = 0; j < x->nmembers; j++) {
+        const char *p = x->members[j];
+        int any = 0;
+        while (*p) {
+            while (*p == ' ')
+                p++;
+            const char *b = p;
+            while (*p && *p != ' ')
+                p++;
+            if (p == b)
+                break;
+            any = 1;
+            char *name = ast_strndup(b, (size_t)(p - b));
+            if (field_index(u, name) < 0)
+                diag_error(c->d, x->member_locs[j], "prefix member '%s' is "
+                           "not a field of the user model '%s'", name,
+                           u->name);
+            free(name);
+        }
+        if (!any)
+            diag_error(c->d, x->member_locs[j], "empty prefix member text");
+    }
 }
 
 /* Resource `name`, or -1 after an error naming `what`. */
@@ -1465,6 +1546,8 @@ static void check_op_v2(ck *c, ast_resource *r, ast_op *o)
         if (f->has_exclude && m && f->fields[0].index >= 0)
             check_lit_fits(c, &m->fields[f->fields[0].index], &f->exclude,
                            "'exclude' value");
+        for (size_t k = 0; k < f->nprefixes; k++)
+            check_prefix(c, mi, m, f, k);
     }
     /* sets */
     for (size_t i = 0; i < o->nsets; i++) {
@@ -1551,14 +1634,23 @@ static void check_op_v2(ck *c, ast_resource *r, ast_op *o)
         if (k->test == TEST_UNIQUE && k->source != SRC_NEW)
             diag_error(c->d, k->test_loc, "'unique' checks the record about "
                        "to be written: use 'check new'");
+        if (k->test == TEST_ANY && k->source == SRC_QUERY)
+            diag_error(c->d, k->test_loc, "'any' checks fields of a body or "
+                       "record, not query parameters");
         int cm = check_model(c, r, o, k);
         int fi = -1;
-        if (cm >= 0 && k->test == TEST_UNIQUE) {
+        if (cm >= 0 && (k->test == TEST_UNIQUE || k->test == TEST_ANY)) {
             char *copy = ast_strdup(k->name), *save = NULL;
+            int n = 0;
             for (char *w = strtok_r(copy, " ", &save); w;
-                 w = strtok_r(NULL, " ", &save))
-                field_of(c, cm, w, k->name_loc, "'unique'");
+                 w = strtok_r(NULL, " ", &save), n++)
+                field_of(c, cm, w, k->name_loc,
+                         k->test == TEST_ANY ? "'any'" : "'unique'");
             free(copy);
+            if (n == 0)
+                diag_error(c->d, k->name_loc, "'%s' needs a string of "
+                           "space-separated fields",
+                           k->test == TEST_ANY ? "any" : "unique");
         } else if (cm >= 0) {
             char first[128];
             snprintf(first, sizeof first, "%.*s",

@@ -187,7 +187,7 @@ static void flags_text(sbuf *b, unsigned flags)
     static const char *const names[] = {
         "SM_F_NULLABLE", "SM_F_READONLY", "SM_F_WRITEONLY", "SM_F_REQUIRED",
         "SM_F_MAXLEN", "SM_F_MIN", "SM_F_MAX", "SM_F_NOTBLANK",
-        "SM_F_ITEM_NULLABLE"
+        "SM_F_ITEM_NULLABLE", "SM_F_HIDDEN"
     };
     int any = 0;
     for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
@@ -506,6 +506,56 @@ static void emit_resources(const spec *s, sbuf *out)
     sb_puts(out, "};\n");
 }
 
+/* The `prefix` table of filter i of o (and its name arrays). */
+static void emit_prefixes(const ast_op *o, size_t i, const ast_filter *f,
+                          sbuf *out)
+{
+    static const char *const cols[] = {
+        "name", "match", "nfields", "fields", "nmembers", "members"
+    };
+    static const char *const hows[] = {
+        "0", "SM_PM_CONTAINS", "SM_PM_PARENTS", "SM_PM_BASENAME",
+        "SM_PM_EXACT", "SM_PM_EXACT_PREFIX", "SM_PM_USER"
+    };
+    for (size_t k = 0; k < f->nprefixes; k++) {
+        const ast_prefix *x = &f->prefixes[k];
+        sb_printf(out, "static const char *const op_%s_filter%zu_p%zu[] = {",
+                  o->op_id, i, k);
+        for (size_t j = 0; j < x->nfields; j++) {
+            sb_puts(out, j ? ", " : " ");
+            sb_cstr(out, x->fields[j].name);
+        }
+        sb_puts(out, " };\n");
+        if (x->nmembers) {
+            sb_printf(out, "static const char *const op_%s_filter%zu_m%zu[] "
+                      "= {", o->op_id, i, k);
+            for (size_t j = 0; j < x->nmembers; j++) {
+                sb_puts(out, j ? ", " : " ");
+                sb_cstr(out, x->members[j]);
+            }
+            sb_puts(out, " };\n");
+        }
+    }
+    sb_printf(out, "static const sm_prefix op_%s_filter%zu_prefixes[] = {\n",
+              o->op_id, i);
+    table t;
+    tb_init(&t, 6, cols);
+    for (size_t k = 0; k < f->nprefixes; k++) {
+        const ast_prefix *x = &f->prefixes[k];
+        tb_row(&t);
+        tb_str(&t, 0, x->name);
+        tb_set(&t, 1, "%s", hows[x->how]);
+        tb_set(&t, 2, "%zu", x->nfields);
+        tb_set(&t, 3, "op_%s_filter%zu_p%zu", o->op_id, i, k);
+        if (x->nmembers) {
+            tb_set(&t, 4, "%zu", x->nmembers);
+            tb_set(&t, 5, "op_%s_filter%zu_m%zu", o->op_id, i, k);
+        }
+    }
+    tb_flush(&t, out);
+    sb_puts(out, "};\n");
+}
+
 /* An operation's filters, checks and sets tables (before `ops`). */
 static void emit_op_parts(const spec *s, const ast_op *o, sbuf *out)
 {
@@ -513,7 +563,7 @@ static void emit_op_parts(const spec *s, const ast_op *o, sbuf *out)
     if (o->nfilters) {
         static const char *const cols[] = {
             "query", "match", "flags", "nfields", "fields", "message",
-            "exclude_json"
+            "exclude_json", "nprefixes", "prefixes"
         };
         static const char *const matches[] = {
             "0", "SM_MATCH_EQ", "SM_MATCH_ICONTAINS", "SM_MATCH_WORDS",
@@ -528,11 +578,13 @@ static void emit_op_parts(const spec *s, const ast_op *o, sbuf *out)
                 sb_cstr(out, f->fields[k].name);
             }
             sb_puts(out, " };\n");
+            if (f->nprefixes)
+                emit_prefixes(o, i, f, out);
         }
         sb_printf(out, "static const sm_filter op_%s_filters[] = {\n",
                   o->op_id);
         table t;
-        tb_init(&t, 7, cols);
+        tb_init(&t, 9, cols);
         for (size_t i = 0; i < o->nfilters; i++) {
             const ast_filter *f = &o->filters[i];
             tb_row(&t);
@@ -553,6 +605,10 @@ static void emit_op_parts(const spec *s, const ast_op *o, sbuf *out)
                 tb_str(&t, 6, j);
                 free(j);
             }
+            if (f->nprefixes) {
+                tb_set(&t, 7, "%zu", f->nprefixes);
+                tb_set(&t, 8, "op_%s_filter%zu_prefixes", o->op_id, i);
+            }
         }
         tb_flush(&t, out);
         sb_puts(out, "};\n");
@@ -569,7 +625,7 @@ static void emit_op_parts(const spec *s, const ast_op *o, sbuf *out)
         static const char *const tests[] = {
             "0", "SM_TEST_PRESENT", "SM_TEST_EQ", "SM_TEST_NE", "SM_TEST_IN",
             "SM_TEST_MINLEN", "SM_TEST_UNIQUE", "SM_TEST_EXISTS",
-            "SM_TEST_USER"
+            "SM_TEST_USER", "SM_TEST_ANY"
         };
         static const char *const styles[] = {
             "SM_STYLE_DRF", "SM_STYLE_ERROR", "SM_STYLE_DETAIL",

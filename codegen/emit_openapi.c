@@ -152,6 +152,8 @@ static json_t *model_schema(const spec *s, const ast_model *m, int patched)
     set(o, "type", str("object"));
     for (size_t k = 0; k < m->nfields; k++) {
         const ast_field *f = &m->fields[k];
+        if (f->flags & AF_HIDDEN) /* stored, never in a request or answer */
+            continue;
         set(props, f->name, field_schema(s, f));
         /* one schema serves requests and responses: a write-only field
          * never appears in a response, so it cannot be listed as required

@@ -628,8 +628,9 @@ static int parse_literal(parser *p, ast_lit *l)
 static const char *const modifiers[] = {
     "readonly", "writeonly", "required", "notblank", "maxlen", "min", "max",
     "default", "auto", "now", "caller", "uuid", "token", "param",
-    "segments", "copy", "children", "user", NULL
+    "segments", "copy", "children", "user", "hidden", NULL
 };
+enum { MOD_HIDDEN = 18 };
 
 static void field_line(parser *p, void *ctx)
 {
@@ -671,10 +672,20 @@ static void field_line(parser *p, void *ctx)
                          "'readonly', 'writeonly', 'required', 'notblank', "
                          "'maxlen', 'min', 'max', 'default', 'auto', 'now', "
                          "'caller', 'uuid', 'token', 'param', 'segments', "
-                         "'copy', 'children' or 'user'");
+                         "'copy', 'children', 'user' or 'hidden'");
             return;
         }
-        if (k <= 3) {
+        if (k == MOD_HIDDEN) {
+            if (f->flags & AF_HIDDEN) {
+                diag_error(p->d, at, "duplicate modifier 'hidden' on field "
+                           "'%s'", f->name);
+                skip_line(p);
+                return;
+            }
+            f->flags |= AF_HIDDEN;
+            f->hidden_loc = at;
+            next(p);
+        } else if (k <= 3) {
             if (f->flags & flag_of[k]) {
                 diag_error(p->d, at, "duplicate modifier '%s' on field '%s'",
                            modifiers[k], f->name);
@@ -740,7 +751,7 @@ static void field_line(parser *p, void *ctx)
              * member of the user object */
             if (f->fill == FILL_CALLER && p->cur.kind == TOK_WORD) {
                 int mk = word_in(&p->cur, modifiers);
-                if ((mk < 0 || mk > 7) &&
+                if ((mk < 0 || (mk > 7 && mk != MOD_HIDDEN)) &&
                     !take_name(p, "a member name after 'caller'",
                                &f->fill_arg, &f->fill_loc))
                     return;
@@ -778,13 +789,13 @@ static const char *const methods[] = {
 static const char *const op_options[] = {
     "paginated", "scope", "id", "errors", "envelope", "extra", "body",
     "media", "filter", "check", "set", "returns", "upsert", "stream",
-    "content-type", "move", NULL
+    "content-type", "move", "prefix", NULL
 };
-enum { OPT_FILTER = 8, OPT_CHECK = 9, OPT_SET = 10 };
+enum { OPT_FILTER = 8, OPT_CHECK = 9, OPT_SET = 10, OPT_PREFIX = 16 };
 static const char *const op_options_expect =
     "'paginated', 'scope', 'id', 'errors', 'envelope', 'extra', 'body', "
     "'media', 'filter', 'check', 'set', 'returns', 'upsert', 'stream', "
-    "'content-type' or 'move'";
+    "'content-type', 'move' or 'prefix'";
 
 /* A name or a string (dotted paths, query parameter names). */
 static int take_name_or_string(parser *p, const char *what, char **out,
@@ -887,13 +898,79 @@ static int parse_filter(parser *p, ast_op *o, sm_loc at)
     }
 }
 
+/* A word that may continue a list of names (not another option). */
+static int list_word(parser *p)
+{
+    return p->cur.kind == TOK_STRING ||
+           (p->cur.kind == TOK_WORD && word_in(&p->cur, op_options) < 0);
+}
+
+/* `prefix NAME HOW FIELD...`: a declared NAME: of the operation's last
+ * `tokens` filter written before it. */
+static int parse_prefix(parser *p, ast_op *o, sm_loc at)
+{
+    static const char *const hows[] = { "contains", "parents", "basename",
+                                        "exact", "exact-or-prefix", "user",
+                                        NULL };
+    size_t fi = o->nfilters;
+    while (fi > 0 && o->filters[fi - 1].match != MATCH_TOKENS)
+        fi--;
+    if (fi == 0) {
+        diag_error(p->d, at, "'prefix' must follow a 'tokens' filter of the "
+                   "operation");
+        skip_line(p);
+        return 0;
+    }
+    ast_filter *f = &o->filters[fi - 1];
+    ast_prefix *x = ast_push(&f->prefixes, &f->cprefixes, f->nprefixes,
+                             sizeof *x);
+    f->nprefixes++;
+    x->loc = at;
+    if (!take_name_or_string(p, "a prefix name after 'prefix'", &x->name,
+                             &x->name_loc))
+        return 0;
+    x->how = take_choice(p, "prefix match", hows,
+                         "'contains', 'parents', 'basename', 'exact', "
+                         "'exact-or-prefix' or 'user'");
+    if (!x->how)
+        return 0;
+    /* fields: several for `contains`, one otherwise; `user` then takes
+     * member texts ("first_name last_name" joins two) */
+    do {
+        ast_ref *r = ast_push(&x->fields, &x->cap, x->nfields, sizeof *r);
+        r->index = -1;
+        if (p->cur.kind == TOK_STRING
+                ? !take_string(p, "a field name", &r->name, &r->loc)
+                : !take_name(p, "a field name after the prefix match",
+                             &r->name, &r->loc))
+            return 0;
+        x->nfields++;
+    } while (x->how == PM_CONTAINS && list_word(p));
+    if (x->how == PM_USER) {
+        while (list_word(p)) {
+            char **m = ast_push(&x->members, &x->cmembers, x->nmembers,
+                                sizeof *m);
+            sm_loc *l = ast_push(&x->member_locs, &x->cmember_locs,
+                                 x->nmembers, sizeof *l);
+            if (!take_name_or_string(p, "a member name", m, l))
+                return 0;
+            x->nmembers++;
+        }
+        if (!x->nmembers) {
+            expected(p, "member names of the user object after the field");
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int parse_check(parser *p, ast_op *o, sm_loc at)
 {
     static const char *const sources[] = { "body", "query", "parent",
                                            "record", "new", NULL };
     static const char *const tests[] = { "present", "eq", "ne", "in",
                                          "minlen", "unique", "exists",
-                                         "user", NULL };
+                                         "user", "any", NULL };
     static const char *const styles[] = { "drf", "error", "detail", "empty",
                                           NULL };
     ast_check *c = ast_push(&o->checks, &o->cchecks, o->nchecks, sizeof *c);
@@ -909,7 +986,7 @@ static int parse_check(parser *p, ast_op *o, sm_loc at)
     c->test_loc = p->cur.loc;
     c->test = take_choice(p, "check test", tests,
                           "'present', 'eq', 'ne', 'in', 'minlen', 'unique', "
-                          "'exists' or 'user'");
+                          "'exists', 'user' or 'any'");
     if (!c->test)
         return 0;
     switch (c->test) {
@@ -1026,7 +1103,8 @@ static int op_options_line(parser *p, ast_op *o)
             }
             return 0;
         }
-        int repeatable = k == OPT_FILTER || k == OPT_CHECK || k == OPT_SET;
+        int repeatable = k == OPT_FILTER || k == OPT_CHECK || k == OPT_SET ||
+                         k == OPT_PREFIX;
         if (!repeatable && (o->seen & (1u << k))) {
             diag_error(p->d, p->cur.loc, "duplicate option '%s' on the "
                        "operation", op_options[k]);
@@ -1121,6 +1199,10 @@ static int op_options_line(parser *p, ast_op *o)
             break;
         case OPT_SET:
             if (!parse_set(p, o, at))
+                return 0;
+            break;
+        case OPT_PREFIX:
+            if (!parse_prefix(p, o, at))
                 return 0;
             break;
         case 11:

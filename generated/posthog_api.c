@@ -409,16 +409,17 @@ static const sm_field model_ExportedAsset_fields[] = {
 
 /* model FileSystem */
 static const sm_field model_FileSystem_fields[] = {
-    { .name = "id",             .type = SM_T_UUID,     .flags = SM_F_READONLY,                 .ref = -1, .fill = SM_FILL_UUID },
-    { .name = "path",           .type = SM_T_STRING,   .flags = SM_F_REQUIRED | SM_F_NOTBLANK, .ref = -1 },
-    { .name = "depth",          .type = SM_T_INT,      .flags = SM_F_NULLABLE | SM_F_READONLY, .ref = -1, .fill = SM_FILL_SEGMENTS, .fill_arg = "path" },
-    { .name = "type",           .type = SM_T_STRING,   .flags = SM_F_MAXLEN,                   .ref = -1,                                               .default_json = "\"\"",  .maxlen = 100 },
-    { .name = "ref",            .type = SM_T_STRING,   .flags = SM_F_NULLABLE | SM_F_MAXLEN,   .ref = -1,                                               .default_json = "null",  .maxlen = 100 },
-    { .name = "href",           .type = SM_T_STRING,   .flags = SM_F_NULLABLE,                 .ref = -1,                                               .default_json = "null" },
-    { .name = "meta",           .type = SM_T_ANY,                                              .ref = -1,                                               .default_json = "null" },
-    { .name = "shortcut",       .type = SM_T_BOOL,     .flags = SM_F_NULLABLE,                 .ref = -1,                                               .default_json = "false" },
-    { .name = "created_at",     .type = SM_T_DATETIME, .flags = SM_F_READONLY,                 .ref = -1, .fill = SM_FILL_NOW },
-    { .name = "last_viewed_at", .type = SM_T_DATETIME, .flags = SM_F_NULLABLE | SM_F_READONLY, .ref = -1,                                               .default_json = "null" },
+    { .name = "id",             .type = SM_T_UUID,     .flags = SM_F_READONLY,                               .ref = -1,              .fill = SM_FILL_UUID },
+    { .name = "path",           .type = SM_T_STRING,   .flags = SM_F_REQUIRED | SM_F_NOTBLANK,               .ref = -1 },
+    { .name = "depth",          .type = SM_T_INT,      .flags = SM_F_NULLABLE | SM_F_READONLY,               .ref = -1,              .fill = SM_FILL_SEGMENTS, .fill_arg = "path" },
+    { .name = "type",           .type = SM_T_STRING,   .flags = SM_F_MAXLEN,                                 .ref = -1,                                                            .default_json = "\"\"",  .maxlen = 100 },
+    { .name = "ref",            .type = SM_T_STRING,   .flags = SM_F_NULLABLE | SM_F_MAXLEN,                 .ref = -1,                                                            .default_json = "null",  .maxlen = 100 },
+    { .name = "href",           .type = SM_T_STRING,   .flags = SM_F_NULLABLE,                               .ref = -1,                                                            .default_json = "null" },
+    { .name = "meta",           .type = SM_T_ANY,                                                            .ref = -1,                                                            .default_json = "null" },
+    { .name = "shortcut",       .type = SM_T_BOOL,     .flags = SM_F_NULLABLE,                               .ref = -1,                                                            .default_json = "false" },
+    { .name = "created_at",     .type = SM_T_DATETIME, .flags = SM_F_READONLY,                               .ref = -1,              .fill = SM_FILL_NOW },
+    { .name = "last_viewed_at", .type = SM_T_DATETIME, .flags = SM_F_NULLABLE | SM_F_READONLY,               .ref = -1,                                                            .default_json = "null" },
+    { .name = "created_by",     .type = SM_T_MODEL,    .flags = SM_F_NULLABLE | SM_F_READONLY | SM_F_HIDDEN, .ref = MODEL_UserBasic, .fill = SM_FILL_CALLER },
 };
 
 /* model SessionRecording */
@@ -559,7 +560,7 @@ static const sm_model models[] = {
     { .name = "DataColorTheme",                .nfields = 6,  .fields = model_DataColorTheme_fields },
     { .name = "DatasetItem",                   .nfields = 13, .fields = model_DatasetItem_fields },
     { .name = "ExportedAsset",                 .nfields = 11, .fields = model_ExportedAsset_fields },
-    { .name = "FileSystem",                    .nfields = 10, .fields = model_FileSystem_fields },
+    { .name = "FileSystem",                    .nfields = 11, .fields = model_FileSystem_fields },
     { .name = "SessionRecording",              .nfields = 22, .fields = model_SessionRecording_fields },
     { .name = "SessionPropertyDefinition",     .nfields = 6,  .fields = model_SessionPropertyDefinition_fields },
     { .name = "SessionPropertyValue",          .nfields = 2,  .fields = model_SessionPropertyValue_fields },
@@ -871,15 +872,32 @@ static const sm_set op_error_tracking_symbol_sets_create_sets[] = {
     { .field = "ref", .from = SM_SET_QUERY, .arg = "chunk_id" },
 };
 static const sm_check op_exports_create_checks[] = {
-    { .source = SM_SRC_BODY, .test = SM_TEST_EXISTS, .status = 400, .name = "dashboard", .value_json = "dashboards", .message = "This dashboard does not belong to your team.", .attr = "dashboard" },
+    { .source = SM_SRC_BODY, .test = SM_TEST_ANY,    .status = 400, .name = "dashboard insight export_context",                             .message = "Either dashboard, insight or export_context is required for an export." },
+    { .source = SM_SRC_BODY, .test = SM_TEST_EXISTS, .status = 400, .name = "dashboard",                        .value_json = "dashboards", .message = "This dashboard does not belong to your team.",                           .attr = "dashboard" },
 };
 static const char *const op_file_system_list_filter0[] = { "path", "type" };
+static const char *const op_file_system_list_filter0_p0[] = { "path" };
+static const char *const op_file_system_list_filter0_p1[] = { "path" };
+static const char *const op_file_system_list_filter0_p2[] = { "created_by" };
+static const char *const op_file_system_list_filter0_m2[] = { "first_name last_name", "email" };
+static const char *const op_file_system_list_filter0_p3[] = { "created_by" };
+static const char *const op_file_system_list_filter0_m3[] = { "first_name last_name", "email" };
+static const char *const op_file_system_list_filter0_p4[] = { "type" };
+static const char *const op_file_system_list_filter0_p5[] = { "ref" };
+static const sm_prefix op_file_system_list_filter0_prefixes[] = {
+    { .name = "path",   .match = SM_PM_PARENTS,      .nfields = 1, .fields = op_file_system_list_filter0_p0 },
+    { .name = "name",   .match = SM_PM_BASENAME,     .nfields = 1, .fields = op_file_system_list_filter0_p1 },
+    { .name = "user",   .match = SM_PM_USER,         .nfields = 1, .fields = op_file_system_list_filter0_p2, .nmembers = 2, .members = op_file_system_list_filter0_m2 },
+    { .name = "author", .match = SM_PM_USER,         .nfields = 1, .fields = op_file_system_list_filter0_p3, .nmembers = 2, .members = op_file_system_list_filter0_m3 },
+    { .name = "type",   .match = SM_PM_EXACT_PREFIX, .nfields = 1, .fields = op_file_system_list_filter0_p4 },
+    { .name = "ref",    .match = SM_PM_EXACT,        .nfields = 1, .fields = op_file_system_list_filter0_p5 },
+};
 static const char *const op_file_system_list_filter1[] = { "depth" };
 static const char *const op_file_system_list_filter2[] = { "type" };
 static const char *const op_file_system_list_filter3[] = { "path" };
 static const char *const op_file_system_list_filter4[] = { "ref" };
 static const sm_filter op_file_system_list_filters[] = {
-    { .query = "search", .match = SM_MATCH_TOKENS, .nfields = 2, .fields = op_file_system_list_filter0 },
+    { .query = "search", .match = SM_MATCH_TOKENS, .nfields = 2, .fields = op_file_system_list_filter0, .nprefixes = 6, .prefixes = op_file_system_list_filter0_prefixes },
     { .query = "depth",  .match = SM_MATCH_EQ,     .nfields = 1, .fields = op_file_system_list_filter1 },
     { .query = "type",   .match = SM_MATCH_EQ,     .nfields = 1, .fields = op_file_system_list_filter2 },
     { .query = "path",   .match = SM_MATCH_EQ,     .nfields = 1, .fields = op_file_system_list_filter3 },
@@ -1518,7 +1536,7 @@ static const sm_op ops[] = {
         .response_model = MODEL_ExportedAsset,
         .nstatuses      = 6,
         .statuses       = op_exports_create_statuses,
-        .nchecks        = 1,
+        .nchecks        = 2,
         .checks         = op_exports_create_checks,
     },
     {

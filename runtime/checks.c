@@ -89,6 +89,37 @@ static void free_fields(char **v, size_t n)
     free(v);
 }
 
+/* Python's truthiness of field name of source: absent, null, false, 0,
+ * "", [] and {} are false (a query parameter: present and not empty). */
+static int truthy(int source, const check_env *env, const char *name)
+{
+    const json_t *v = NULL;
+    switch (source) {
+    case SM_SRC_BODY:   v = checks_path(env->body, name); break;
+    case SM_SRC_PARENT: v = checks_path(env->parent, name); break;
+    case SM_SRC_RECORD: v = checks_path(env->record, name); break;
+    case SM_SRC_NEW:    v = checks_path(env->fresh, name); break;
+    case SM_SRC_QUERY: {
+        const query_pair *p = env->query ? query_get(env->query, name) : NULL;
+        return p && p->value_len > 0;
+    }
+    default: break;
+    }
+    if (!v || json_is_null(v) || json_is_false(v))
+        return 0;
+    if (json_is_integer(v))
+        return json_integer_value(v) != 0;
+    if (json_is_real(v))
+        return json_real_value(v) != 0.0;
+    if (json_is_string(v))
+        return json_string_length(v) > 0;
+    if (json_is_array(v))
+        return json_array_size(v) > 0;
+    if (json_is_object(v))
+        return json_object_size(v) > 0;
+    return 1;
+}
+
 /* 1 when check c passes.  *shown is the value "{name}" shows (borrowed
  * from the sources, or *owned when it had to be made). */
 static int check_passes(const sm_check *c, const check_env *env,
@@ -111,6 +142,16 @@ static int check_passes(const sm_check *c, const check_env *env,
             *shown = json_array_get(*shown, 0);
         free_fields(fields, n);
         return !dup;
+    }
+    if (c->test == SM_TEST_ANY) {
+        char **fields;
+        size_t n = split_fields(c->name, &fields);
+        int any = 0;
+        for (size_t i = 0; i < n && !any; i++)
+            any = truthy(c->source, env, fields[i]);
+        free_fields(fields, n);
+        *shown = NULL;
+        return any;
     }
     switch (c->source) {
     case SM_SRC_BODY:   v = checks_path(env->body, c->name); break;

@@ -70,10 +70,32 @@ static void success_bytes(sm_reply *rep, const sm_op *op, const char *json,
         respond_bytes(rep, op_status(op), json, len);
 }
 
-static void success_json(sm_reply *rep, const sm_op *op, const json_t *v)
+/* v (a record of model) without the members of its SM_F_HIDDEN fields:
+ * a new reference, a copy when there are any. */
+static json_t *strip_hidden(const sm_api *api, int model, const json_t *v)
+{
+    if (model < 0 || model >= api->nmodels || !json_is_object(v))
+        return json_incref((json_t *)v);
+    const sm_model *m = &api->models[model];
+    json_t *out = NULL;
+    for (uint16_t i = 0; i < m->nfields; i++) {
+        if (!(m->fields[i].flags & SM_F_HIDDEN) ||
+            !json_object_get(v, m->fields[i].name))
+            continue;
+        if (!out)
+            out = json_copy((json_t *)v);
+        json_object_del(out, m->fields[i].name);
+    }
+    return out ? out : json_incref((json_t *)v);
+}
+
+static void success_json(const sm_api *api, sm_reply *rep, const sm_op *op,
+                         const json_t *v)
 {
     strbuf b = STRBUF_INIT;
-    jsonio_dump(&b, v ? v : json_null());
+    json_t *shown = v ? strip_hidden(api, op->response_model, v) : NULL;
+    jsonio_dump(&b, shown ? shown : json_null());
+    json_decref(shown);
     success_bytes(rep, op, b.p, b.len);
     strbuf_free(&b);
 }
@@ -950,7 +972,7 @@ static void answer_record(const sm_app *app, const sm_call *c, sm_txn *txn,
 {
     if (rtr(app, c->ri)->has_children && txn)
         add_children(app, txn, c->ri, c->project, seq, rec);
-    success_json(rep, c->op, rec);
+    success_json(app->api, rep, c->op, rec);
 }
 
 /* ---- checks ------------------------------------------------------------- */
@@ -1318,7 +1340,8 @@ static void h_list(const sm_app *app, sm_call *c, sm_reply *rep)
     size_t kept = 0;
     for (size_t i = 0; i < a.n; i++) {
         item *it = &a.v[i];
-        int keep = it->full && listing_pass(op, &c->q, it->full) &&
+        int keep = it->full && listing_pass(op, &c->q, it->full,
+                                             c->key ? c->key->user : NULL) &&
                    !(rt->owner >= 0 && not_owner(app, c->ri, it->full, c->key));
         if (keep) {
             a.v[kept++] = *it;
@@ -1481,7 +1504,7 @@ static void h_create(const sm_app *app, sm_call *c, sm_reply *rep)
     else
         store_abort(txn);
     if (rc == STORE_OK)
-        success_json(rep, c->op, full);
+        success_json(app->api, rep, c->op, full);
     else
         store_failed(rep, rc);
     free(old_key);
@@ -1501,12 +1524,12 @@ static json_t *unsaved(const sm_app *app, const sm_call *c)
 static void h_retrieve(const sm_app *app, sm_call *c, sm_reply *rep)
 {
     if (c->res->rflags & SM_R_STATIC) {
-        success_json(rep, c->op, c->record);
+        success_json(app->api, rep, c->op, c->record);
         return;
     }
     if (!c->found) { /* an unsaved singleton */
         json_t *rec = unsaved(app, c);
-        success_json(rep, c->op, rec);
+        success_json(app->api, rep, c->op, rec);
         json_decref(rec);
         return;
     }
@@ -1559,7 +1582,7 @@ static void save_and_answer(const sm_app *app, sm_call *c, sm_txn *txn,
     }
     store_abort(txn);
     if (rc == STORE_OK)
-        success_json(rep, c->op, rec);
+        success_json(app->api, rep, c->op, rec);
     else
         store_failed(rep, rc);
 }
@@ -1726,7 +1749,7 @@ static void h_move(const sm_app *app, sm_call *c, sm_reply *rep)
     else if (rc != STORE_OK)
         store_failed(rep, rc);
     else
-        success_json(rep, op, src);
+        success_json(app->api, rep, op, src);
     store_rec_free(&trec);
     json_decref(src);
     json_decref(dst);
@@ -1795,8 +1818,10 @@ static void h_stream(const sm_app *app, sm_call *c, sm_reply *rep)
 {
     json_t *own;
     const json_t *rec = live_record(app, c, &own);
+    json_t *shown = strip_hidden(app->api, c->res->model, rec);
     strbuf body = STRBUF_INIT;
-    sse_render(c->op, rec, &body);
+    sse_render(c->op, shown, &body);
+    json_decref(shown);
     respond_bytes(rep, op_status(c->op), body.p ? body.p : "", body.len);
     reply_content_type(rep, "text/event-stream");
     strbuf_free(&body);

@@ -278,79 +278,365 @@ static const json_t *field_ci(const json_t *rec, const char *name, size_t nl)
     return NULL;
 }
 
-/* One search token: text (quotes removed), negation, and the length of an
- * unquoted "NAME:" prefix (0: none). */
-typedef struct token {
-    strbuf text;
-    int neg;
-    size_t name_len;
-} token;
+/* ---- the tokens syntax -------------------------------------------------
+ *
+ * Tokens are read as Python's shlex (posix, whitespace_split) reads them:
+ * spaces, tabs, CR and LF split; "double" and 'single' quotes keep words
+ * together and are dropped (a"b c"d -> ab cd); a backslash outside quotes
+ * takes the next character as it is, inside double quotes only before '"'
+ * or '\'.  An unclosed quote or a trailing backslash makes that reading
+ * fail: it is retried with single quotes as ordinary characters, and then
+ * the text is split on whitespace with every quote kept.
+ *
+ * Then each token: a leading '-' or '!' negates it; one pair of enclosing
+ * quotes left is dropped; an empty token selects nothing.  A token with a
+ * ':' is NAME:value (NAME case-insensitive, value whitespace-trimmed and
+ * without enclosing quotes): a declared prefix matches as its sm_prefix
+ * says, an undeclared NAME makes the whole token a plain one; without
+ * declared prefixes NAME may name any member of the record (a substring,
+ * or a prefix when value ends in '/').  A plain token is a substring of
+ * one of the filter's fields, where a '/' in it also matches "\/".  All
+ * tokens ANDed. */
 
-/* Reads the next token from *pp; 0 at the end of the string.
- * Spaces split tokens outside double quotes; a quote toggles quoting and is
- * dropped ("a b"c -> a bc); an unterminated quote runs to the end.  A
- * leading '-' or '!' (before any quote) negates.  The first ':' outside
- * quotes, after at least one character, separates NAME from the value. */
-static int next_token(const char **pp, token *t)
+typedef struct toklist {
+    strbuf *v;
+    size_t n, cap;
+} toklist;
+
+static strbuf *tok_new(toklist *tl)
 {
-    const char *p = *pp;
-    while (*p == ' ')
-        p++;
-    if (!*p) {
-        *pp = p;
-        return 0;
+    if (tl->n == tl->cap) {
+        size_t cap = tl->cap ? tl->cap * 2 : 8;
+        strbuf *v = realloc(tl->v, cap * sizeof *v);
+        if (!v)
+            abort();
+        tl->v = v;
+        tl->cap = cap;
     }
-    strbuf_truncate(&t->text, 0);
-    t->neg = 0;
-    t->name_len = 0;
-    if (*p == '-' || *p == '!') {
-        t->neg = 1;
-        p++;
-    }
-    int quoted = 0, had_quote = 0;
-    for (; *p && (quoted || *p != ' '); p++) {
-        if (*p == '"') {
-            quoted = !quoted;
-            had_quote = 1;
-            continue;
-        }
-        if (*p == ':' && !quoted && !had_quote && t->name_len == 0 && t->text.len > 0)
-            t->name_len = t->text.len;
-        strbuf_addc(&t->text, *p);
-    }
-    *pp = p;
-    return 1;
+    strbuf *t = &tl->v[tl->n++];
+    *t = (strbuf)STRBUF_INIT;
+    strbuf_adds(t, ""); /* never a NULL p */
+    return t;
 }
 
-static int token_match(const sm_filter *f, const json_t *rec, const token *t)
+static void tok_clear(toklist *tl)
 {
-    const char *s = t->text.p ? t->text.p : "";
-    size_t sl = t->text.len;
-    if (t->name_len) {
-        const json_t *v = field_ci(rec, s, t->name_len);
-        if (v) { /* NAME names a member of the record: match it only */
-            const char *val = s + t->name_len + 1;
-            size_t vl = sl - t->name_len - 1;
-            int prefix = vl > 0 && val[vl - 1] == '/';
-            return text_match(v, val, vl, prefix);
+    for (size_t i = 0; i < tl->n; i++)
+        strbuf_free(&tl->v[i]);
+    tl->n = 0;
+}
+
+static int is_shlex_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Python's str.isspace() for ASCII. */
+static int is_py_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+
+/* The shlex reading; -1 when it fails (tl then holds partial tokens). */
+static int split_shlex(const char *s, int single, toklist *tl)
+{
+    char state = ' ', esc_from = 'a';
+    strbuf *cur = NULL;
+    for (const char *p = s;; p++) {
+        char ch = *p;
+        if (state == ' ') {
+            if (!ch)
+                return 0;
+            if (is_shlex_space(ch))
+                continue;
+            cur = tok_new(tl);
+            if (ch == '\\') {
+                esc_from = 'a';
+                state = '\\';
+            } else if (ch == '"' || (single && ch == '\'')) {
+                state = ch;
+            } else {
+                strbuf_addc(cur, ch);
+                state = 'a';
+            }
+        } else if (state == '"' || state == '\'') {
+            if (!ch)
+                return -1;
+            if (ch == state)
+                state = 'a';
+            else if (ch == '\\' && state == '"') {
+                esc_from = '"';
+                state = '\\';
+            } else
+                strbuf_addc(cur, ch);
+        } else if (state == '\\') {
+            if (!ch)
+                return -1;
+            if (esc_from == '"' && ch != '"' && ch != '\\')
+                strbuf_addc(cur, '\\');
+            strbuf_addc(cur, ch);
+            state = esc_from;
+        } else { /* in a word */
+            if (!ch)
+                return 0;
+            if (is_shlex_space(ch))
+                state = ' ';
+            else if (ch == '"' || (single && ch == '\''))
+                state = ch;
+            else if (ch == '\\') {
+                esc_from = 'a';
+                state = '\\';
+            } else
+                strbuf_addc(cur, ch);
         }
-        /* no such member: the whole token is plain text */
     }
+}
+
+static void split_tokens(const char *s, toklist *tl)
+{
+    if (split_shlex(s, 1, tl) == 0)
+        return;
+    tok_clear(tl);
+    if (split_shlex(s, 0, tl) == 0)
+        return;
+    tok_clear(tl);
+    for (const char *p = s; *p;) {
+        while (*p && is_py_space(*p))
+            p++;
+        if (!*p)
+            break;
+        strbuf *t = tok_new(tl);
+        while (*p && !is_py_space(*p))
+            strbuf_addc(t, *p++);
+    }
+}
+
+/* Drops one pair of enclosing quotes ('"' or '\''; a lone quote counts). */
+static void unquote(const char **s, size_t *n)
+{
+    if (*n >= 1 && ((*s)[0] == '"' || (*s)[0] == '\'') &&
+        (*s)[*n - 1] == (*s)[0]) {
+        if (*n == 1) {
+            *n = 0;
+        } else {
+            (*s)++;
+            *n -= 2;
+        }
+    }
+}
+
+/* Case-insensitive substring where a '/' of n also matches "\/" in h. */
+static int ci_contains_sep(const char *h, size_t hl, const char *n, size_t nl)
+{
+    for (size_t i = 0; i + nl <= hl; i++) {
+        size_t a = i, b = 0;
+        while (b < nl && a < hl) {
+            if (n[b] == '/' && h[a] == '\\' && a + 1 < hl && h[a + 1] == '/')
+                a += 2;
+            else if (fold((unsigned char)h[a]) == fold((unsigned char)n[b]))
+                a++;
+            else
+                break;
+            b++;
+        }
+        if (b == nl)
+            return 1;
+    }
+    return 0;
+}
+
+static int any_field_contains_sep(const sm_filter *f, const json_t *rec,
+                                  const char *s, size_t sl)
+{
+    strbuf tmp = STRBUF_INIT;
+    int r = 0;
+    for (uint16_t i = 0; i < f->nfields && !r; i++) {
+        size_t tl = 0;
+        const char *t = value_text(field_of(rec, f->fields[i]), &tmp, &tl);
+        r = t && ci_contains_sep(t, tl, s, sl);
+    }
+    strbuf_free(&tmp);
+    return r;
+}
+
+/* Index of the last '/' of t not preceded by '\', or -1. */
+static long last_sep(const char *t, size_t tl)
+{
+    for (size_t k = tl; k-- > 0;)
+        if (t[k] == '/' && (k == 0 || t[k - 1] != '\\'))
+            return (long)k;
+    return -1;
+}
+
+/* v in the parent segments of path t: before its last separator. */
+static int parents_match(const char *t, size_t tl, const char *v, size_t vl)
+{
+    long L = last_sep(t, tl);
+    return L >= 0 && ci_contains(t, (size_t)L, v, vl);
+}
+
+/* v in the last segment of t: an occurrence ending after the last
+ * separator. */
+static int basename_match(const char *t, size_t tl, const char *v, size_t vl)
+{
+    if (vl > tl)
+        return 0;
+    long L = last_sep(t, tl);
+    for (size_t i = tl - vl + 1; i-- > 0;)
+        if (ci_prefix(t + i, tl - i, v, vl))
+            return (long)(i + vl) > L;
+    return 0;
+}
+
+/* The text of member names mt ("a b": the members' texts joined by one
+ * space; null or absent: "") of object u, into out. */
+static void members_text(const json_t *u, const char *mt, strbuf *out)
+{
+    strbuf tmp = STRBUF_INIT;
+    strbuf_truncate(out, 0);
+    strbuf_adds(out, "");
+    int first = 1;
+    for (const char *p = mt; *p;) {
+        while (*p == ' ')
+            p++;
+        const char *b = p;
+        while (*p && *p != ' ')
+            p++;
+        if (p == b)
+            break;
+        if (!first)
+            strbuf_addc(out, ' ');
+        first = 0;
+        char name[128];
+        size_t nl = (size_t)(p - b) < sizeof name - 1 ? (size_t)(p - b)
+                                                      : sizeof name - 1;
+        memcpy(name, b, nl);
+        name[nl] = '\0';
+        size_t tl = 0;
+        const char *t = value_text(json_object_get(u, name), &tmp, &tl);
+        if (t)
+            strbuf_add(out, t, tl);
+    }
+    strbuf_free(&tmp);
+}
+
+static int user_match(const sm_prefix *px, const json_t *rec,
+                      const json_t *caller, const char *v, size_t vl)
+{
+    const json_t *u = px->nfields ? field_of(rec, px->fields[0]) : NULL;
+    if (!json_is_object(u))
+        return 0;
+    if (ci_cmp(v, vl, "me", 2) == 0) {
+        const json_t *mine = json_is_object(caller)
+                                 ? json_object_get(caller, "id") : NULL;
+        const json_t *theirs = json_object_get(u, "id");
+        return mine && theirs && json_equal((json_t *)mine, (json_t *)theirs);
+    }
+    strbuf t = STRBUF_INIT;
+    int r = 0;
+    for (uint16_t i = 0; i < px->nmembers && !r; i++) {
+        members_text(u, px->members[i], &t);
+        r = ci_contains(t.p, t.len, v, vl);
+    }
+    strbuf_free(&t);
+    return r;
+}
+
+static int prefix_match(const sm_filter *f, const sm_prefix *px,
+                        const json_t *rec, const json_t *caller,
+                        const char *v, size_t vl)
+{
+    if (px->match == SM_PM_USER)
+        return user_match(px, rec, caller, v, vl);
+    if (px->match == SM_PM_CONTAINS) {
+        for (uint16_t i = 0; i < px->nfields; i++)
+            if (text_match(field_of(rec, px->fields[i]), v, vl, 0))
+                return 1;
+        return 0;
+    }
+    (void)f;
+    strbuf tmp = STRBUF_INIT;
+    size_t tl = 0;
+    const char *t = px->nfields
+                        ? value_text(field_of(rec, px->fields[0]), &tmp, &tl)
+                        : NULL;
+    int r = 0;
+    if (t) {
+        switch (px->match) {
+        case SM_PM_PARENTS:
+            r = parents_match(t, tl, v, vl);
+            break;
+        case SM_PM_BASENAME:
+            r = basename_match(t, tl, v, vl);
+            break;
+        case SM_PM_EXACT_PREFIX:
+            if (vl > 0 && v[vl - 1] == '/') {
+                r = vl <= tl && memcmp(t, v, vl) == 0;
+                break;
+            }
+            /* fall through */
+        case SM_PM_EXACT:
+            r = tl == vl && memcmp(t, v, vl) == 0;
+            break;
+        default:
+            break;
+        }
+    }
+    strbuf_free(&tmp);
+    return r;
+}
+
+/* One token (negation already taken off, s[0..sl) non-empty). */
+static int token_match(const sm_filter *f, const json_t *rec,
+                       const json_t *caller, const char *s, size_t sl)
+{
+    const char *colon = memchr(s, ':', sl);
+    if (!colon)
+        return memchr(s, '/', sl) ? any_field_contains_sep(f, rec, s, sl)
+                                  : any_field_contains(f, rec, s, sl);
+    size_t nl = (size_t)(colon - s);
+    const char *v = colon + 1;
+    size_t vl = sl - nl - 1;
+    while (vl && is_py_space(*v))
+        v++, vl--;
+    while (vl && is_py_space(v[vl - 1]))
+        vl--;
+    unquote(&v, &vl);
+    if (f->nprefixes) {
+        for (uint16_t i = 0; i < f->nprefixes; i++) {
+            const sm_prefix *px = &f->prefixes[i];
+            if (ci_cmp(px->name, strlen(px->name), s, nl) == 0)
+                return prefix_match(f, px, rec, caller, v, vl);
+        }
+    } else if (nl > 0) {
+        const json_t *m = field_ci(rec, s, nl);
+        if (m) /* NAME names a member of the record: match it only */
+            return text_match(m, v, vl, vl > 0 && v[vl - 1] == '/');
+    }
+    /* an unknown NAME: the whole token is plain text */
     return any_field_contains(f, rec, s, sl);
 }
 
-static int tokens_match(const sm_filter *f, const json_t *rec, const char *q)
+static int tokens_match(const sm_filter *f, const json_t *rec,
+                        const json_t *caller, const char *q)
 {
-    token t = {STRBUF_INIT, 0, 0};
+    toklist tl = {0};
+    split_tokens(q, &tl);
     int ok = 1;
-    const char *p = q;
-    while (ok && next_token(&p, &t)) {
-        if (t.text.len == 0)
+    for (size_t i = 0; ok && i < tl.n; i++) {
+        const char *s = tl.v[i].p;
+        size_t sl = tl.v[i].len;
+        int neg = sl > 0 && (s[0] == '-' || s[0] == '!');
+        if (neg)
+            s++, sl--;
+        unquote(&s, &sl);
+        if (sl == 0)
             continue; /* a lone '-' or "" selects nothing */
-        int m = token_match(f, rec, &t);
-        ok = t.neg ? !m : m;
+        int m = token_match(f, rec, caller, s, sl);
+        ok = neg ? !m : m;
     }
-    strbuf_free(&t.text);
+    tok_clear(&tl);
+    free(tl.v);
     return ok;
 }
 
@@ -371,7 +657,7 @@ static int words_match(const sm_filter *f, const json_t *rec, const char *s,
 }
 
 static int filter_match(const sm_filter *f, const json_t *rec,
-                        const query_pair *p)
+                        const json_t *caller, const query_pair *p)
 {
     switch (f->match) {
     case SM_MATCH_EQ:
@@ -384,7 +670,7 @@ static int filter_match(const sm_filter *f, const json_t *rec,
     case SM_MATCH_WORDS:
         return words_match(f, rec, p->value, p->value_len);
     case SM_MATCH_TOKENS:
-        return tokens_match(f, rec, p->value);
+        return tokens_match(f, rec, caller, p->value);
     default:
         return 1; /* unknown kind: a generator bug; filter nothing out */
     }
@@ -407,13 +693,14 @@ static int excluded(const sm_filter *f, const json_t *rec)
 
 /* A parameter that is present filters even when empty ("?name=" keeps only
  * records whose text is ""; icontains "" keeps everything). */
-int listing_pass(const sm_op *op, const query_list *q, const json_t *record)
+int listing_pass(const sm_op *op, const query_list *q, const json_t *record,
+                 const json_t *caller)
 {
     for (uint16_t i = 0; i < op->nfilters; i++) {
         const sm_filter *f = &op->filters[i];
         const query_pair *p = q ? query_get(q, f->query) : NULL;
         if (p) {
-            if (!filter_match(f, record, p))
+            if (!filter_match(f, record, caller, p))
                 return 0;
         } else if ((f->flags & SM_FILTER_EXCLUDE) && excluded(f, record)) {
             return 0;

@@ -39,8 +39,11 @@ const sm_filter *listing_missing_required(const sm_op *op,
                                           const query_list *q);
 
 /* 1 when record passes every filter of op whose parameter is in q, and no
- * SM_FILTER_EXCLUDE filter whose parameter is absent excludes it. */
-int listing_pass(const sm_op *op, const query_list *q, const json_t *record);
+ * SM_FILTER_EXCLUDE filter whose parameter is absent excludes it.  caller
+ * (the calling key's user object, or NULL) is what SM_PM_USER's "me"
+ * compares with. */
+int listing_pass(const sm_op *op, const query_list *q, const json_t *record,
+                 const json_t *caller);
 
 /* 1 when op has a filter on field soft_field and q carries its parameter:
  * the filter then replaces the resource's soft-delete list hiding. */

@@ -238,7 +238,7 @@ json_t *render_project(const sm_api *api, int list_model, const json_t *full)
     const sm_model *m = &api->models[list_model];
     for (uint16_t i = 0; i < m->nfields; i++) {
         const sm_field *f = &m->fields[i];
-        if (f->flags & SM_F_WRITEONLY)
+        if (f->flags & (SM_F_WRITEONLY | SM_F_HIDDEN))
             continue;
         const json_t *v = full ? json_object_get(full, f->name) : NULL;
         json_t *c = v ? json_deep_copy(v) : parse_default(f);

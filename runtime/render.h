@@ -1,6 +1,8 @@
 /*
  * render.h — builds the representations the store keeps and the API returns:
- * every non-writeonly field of a model in declared order.
+ * every non-writeonly field of a model in declared order.  SM_F_HIDDEN
+ * fields are kept in the stored record but left out of list projections
+ * (render_project); the handlers strip them from every answer.
  * (Owned by the RT-CORE helper.)
  *
  *   create:  server fill (auto id, now, caller, uuid, token, path param)

@@ -68,7 +68,11 @@ enum sm_field_flag {
     SM_F_MIN       = 1u << 5, /* min is set (ints, numbers)                 */
     SM_F_MAX       = 1u << 6, /* max is set (ints, numbers)                 */
     SM_F_NOTBLANK  = 1u << 7, /* "" refused with code "blank"               */
-    SM_F_ITEM_NULLABLE = 1u << 8 /* array items may be null                 */
+    SM_F_ITEM_NULLABLE = 1u << 8, /* array items may be null                */
+    /* v2 */
+    SM_F_HIDDEN    = 1u << 9  /* stored with the record, never rendered: a  */
+                              /* server fill (with SM_F_READONLY) that     */
+                              /* filters use but no response shows         */
 };
 
 /* Where the server takes a value from when it fills a field itself. */
@@ -250,13 +254,44 @@ typedef enum sm_match {
     SM_MATCH_ICONTAINS, /* case-insensitive substring of one of the fields  */
     SM_MATCH_WORDS,   /* every space-separated word is a case-insensitive   */
                       /* substring of one of the fields                     */
-    SM_MATCH_TOKENS   /* search syntax: tokens split on spaces, "double     */
-                      /* quotes" keep words together, a leading '-' or '!'  */
-                      /* negates, "NAME:value" matches field NAME of the    */
-                      /* model (case-insensitive substring; a value ending  */
-                      /* in '/' is a prefix match), a plain token matches   */
-                      /* any of the fields; all tokens ANDed                */
+    SM_MATCH_TOKENS   /* search syntax: tokens read as Python's shlex     */
+                      /* (spaces split, "double"/'single' quotes keep words */
+                      /* together), a leading '-' or '!' negates, a plain   */
+                      /* token is a case-insensitive substring of one of    */
+                      /* the fields ('/' also matching "\/"); "NAME:value"  */
+                      /* matches a declared prefix (sm_filter.prefixes; an  */
+                      /* undeclared NAME: the whole token is plain), or     */
+                      /* with none declared field NAME of the record (a     */
+                      /* substring; a value ending in '/' is a prefix);     */
+                      /* all tokens ANDed (listing.c has the details)       */
 } sm_match;
+
+/* v2: how a declared "NAME:value" token of an SM_MATCH_TOKENS filter
+ * matches (value: the text after the first ':', whitespace-trimmed). */
+typedef enum sm_prefix_match {
+    SM_PM_CONTAINS = 1, /* case-insensitive substring of any of the fields  */
+    SM_PM_PARENTS,      /* case-insensitive substring of fields[0], a       */
+                        /* '/'-path ("\/" does not split), up to its last  */
+                        /* separator: the parent segments only              */
+    SM_PM_BASENAME,     /* the same within the last segment only            */
+    SM_PM_EXACT,        /* fields[0]'s text equals the value                */
+    SM_PM_EXACT_PREFIX, /* the same; a value ending in '/' is a (case-      */
+                        /* sensitive) prefix instead                        */
+    SM_PM_USER          /* fields[0] holds a user object: value "me" (any   */
+                        /* case) matches when its "id" equals the caller's; */
+                        /* otherwise a case-insensitive substring of one of */
+                        /* the members texts (space-separated member names  */
+                        /* in one text: their values joined by one space)   */
+} sm_prefix_match;
+
+typedef struct sm_prefix {
+    const char *name;           /* NAME before ':', compared ignoring case  */
+    uint8_t match;              /* sm_prefix_match                          */
+    uint16_t nfields;
+    const char *const *fields;  /* record fields                            */
+    uint16_t nmembers;
+    const char *const *members; /* SM_PM_USER: member texts                 */
+} sm_prefix;
 
 enum sm_filter_flag {
     SM_FILTER_REQUIRED = 1u << 0, /* absent or empty: 400 validation_error, */
@@ -273,6 +308,10 @@ typedef struct sm_filter {
     const char *const *fields;  /* field names of the stored record         */
     const char *message;        /* SM_FILTER_REQUIRED detail                */
     const char *exclude_json;   /* SM_FILTER_EXCLUDE value (JSON text)      */
+    /* v2 — zero when unused */
+    uint16_t nprefixes;         /* SM_MATCH_TOKENS: the declared NAME:      */
+    const sm_prefix *prefixes;  /* prefixes; an undeclared NAME: makes the  */
+                                /* whole token a plain one                  */
 } sm_filter;
 
 /* v2: a precondition; it answers when its test is FALSE. */
@@ -296,7 +335,12 @@ typedef enum sm_check_test {
     SM_TEST_EXISTS,      /* null/absent, or the key of a visible record of  */
                          /* resource value_json (a resource name, unquoted) */
                          /* in this project                                 */
-    SM_TEST_USER         /* null/absent, or the uuid of a known user        */
+    SM_TEST_USER,        /* null/absent, or the uuid of a known user        */
+    /* v2, later */
+    SM_TEST_ANY          /* at least one of the space-separated fields in   */
+                         /* name is truthy (as in Python: not absent, null, */
+                         /* false, 0, "", [] or {}; a query parameter: not  */
+                         /* absent or empty)                                */
 } sm_check_test;
 
 /* How a refusal that is not a DRF envelope is written. */

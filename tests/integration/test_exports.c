@@ -73,6 +73,13 @@ static void test_create(void **state)
     ASSERT_JSON_RESP(&r, 201, exp);
     http_resp_free(&r);
     free(exp);
+    /* an insight alone is enough (insight ids are not checked) */
+    http(s, "POST", EXP1, "{\"insight\":7,\"export_format\":\"text/csv\"}", &r); /* +3 */
+    ASSERT_STATUS(&r, 201);
+    ASSERT_FIELD(&r, "id", "3");
+    ASSERT_FIELD(&r, "insight", "7");
+    ASSERT_FIELD(&r, "dashboard", "null");
+    http_resp_free(&r);
 }
 
 static void test_create_errors(void **state)
@@ -82,6 +89,26 @@ static void test_create_errors(void **state)
     http(s, "POST", EXP1, "{\"dashboard\":1}", &r);
     ASSERT_VALIDATION(&r, "required", "This field is required.", "export_format");
     http_resp_free(&r);
+    /* field errors come before validate()'s target rule */
+    http(s, "POST", EXP1, "{}", &r);
+    ASSERT_VALIDATION(&r, "required", "This field is required.", "export_format");
+    http_resp_free(&r);
+    /* none of dashboard, insight, export_context: a non-field error; the
+     * test is Python truthiness, so null, 0 and {} count as none */
+    static const char *const untargeted[] = {
+        "{\"export_format\":\"image/png\"}",
+        "{\"export_format\":\"image/png\",\"dashboard\":null,\"insight\":null,"
+        "\"export_context\":null}",
+        "{\"export_format\":\"image/png\",\"insight\":0,\"export_context\":{}}",
+    };
+    for (size_t i = 0; i < sizeof untargeted / sizeof *untargeted; i++) {
+        http(s, "POST", EXP1, untargeted[i], &r);
+        ASSERT_JSON_RESP(&r, 400,
+                         "{\"type\":\"validation_error\",\"code\":\"invalid_input\","
+                         "\"detail\":\"Either dashboard, insight or export_context is "
+                         "required for an export.\",\"attr\":null}");
+        http_resp_free(&r);
+    }
     http(s, "POST", EXP1, "{\"dashboard\":1,\"export_format\":\"image/bmp\"}", &r);
     ASSERT_VALIDATION(&r, "invalid_choice", "\"image/bmp\" is not a valid choice.",
                       "export_format");
@@ -124,9 +151,11 @@ static void test_list(void **state)
     server *s = *state;
     http_resp r;
     post_export(s, NULL, "{\"dashboard\":1,\"export_format\":\"image/png\"}", 201);      /* 1, +1 */
-    post_export(s, "Bearer phx_bob", "{\"export_format\":\"application/pdf\"}", 201);   /* 2, +2 */
-    post_export(s, NULL, "{\"export_format\":\"text/csv\"}", 201);                      /* 3, +3 */
-    char *e3 = export_json(3, "null", "text/csv", clock_at(3), "null");
+    post_export(s, "Bearer phx_bob", "{\"insight\":4,\"export_format\":\"application/pdf\"}",
+                201);                                                                    /* 2, +2 */
+    post_export(s, NULL, "{\"export_format\":\"text/csv\",\"export_context\":{\"path\":\"/q\"}}",
+                201);                                                                    /* 3, +3 */
+    char *e3 = export_json(3, "null", "text/csv", clock_at(3), "{\"path\":\"/q\"}");
     char *e1 = export_json(1, "1", "image/png", clock_at(1), "null");
     char *page = xprintf("{\"count\":2,\"next\":null,\"previous\":null,\"results\":[%s,%s]}",
                          e3, e1);
@@ -161,7 +190,8 @@ static void test_retrieve(void **state)
     server *s = *state;
     http_resp r;
     post_export(s, NULL, "{\"dashboard\":1,\"export_format\":\"image/png\"}", 201);
-    post_export(s, "Bearer phx_bob", "{\"export_format\":\"application/pdf\"}", 201);
+    post_export(s, "Bearer phx_bob", "{\"insight\":4,\"export_format\":\"application/pdf\"}",
+                201);
     char *e1 = export_json(1, "1", "image/png", clock_at(1), "null");
     http_auth(s, "GET", EXP1 "1/", "Bearer phx_export_read", NULL, &r);
     ASSERT_JSON_RESP(&r, 200, e1);
@@ -196,9 +226,10 @@ static void test_content(void **state)
 {
     server *s = *state;
     http_resp r;
-    post_export(s, NULL, "{\"export_format\":\"text/csv\"}", 201);
+    post_export(s, NULL, "{\"export_format\":\"text/csv\",\"export_context\":{\"path\":\"/q\"}}",
+                201);
     post_export(s, NULL, "{\"dashboard\":1,\"export_format\":\"application/pdf\"}", 201);
-    post_export(s, "Bearer phx_bob", "{\"export_format\":\"image/png\"}", 201);
+    post_export(s, "Bearer phx_bob", "{\"insight\":4,\"export_format\":\"image/png\"}", 201);
     http_auth(s, "GET", EXP1 "1/content/", "Bearer phx_export_read", NULL, &r);
     ASSERT_STATUS(&r, 200);
     ASSERT_HEADER(&r, "Content-Type", "text/csv");

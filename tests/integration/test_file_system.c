@@ -22,7 +22,10 @@ static const char KEYS[] =
     " {\"key\": \"phx_specmock_dev\", \"session\": true},\n"
     " {\"key\": \"phx_fs_read\", \"scopes\": [\"file_system:read\"]},\n"
     " {\"key\": \"phx_fs_write\", \"scopes\": [\"file_system:write\"]},\n"
-    " {\"key\": \"phx_export_read\", \"scopes\": [\"export:read\"]}\n"
+    " {\"key\": \"phx_export_read\", \"scopes\": [\"export:read\"]},\n"
+    " {\"key\": \"phx_bob\", \"scopes\": [\"*\"], \"user\": {\"id\": 2,\n"
+    "  \"uuid\": \"01936a3e-5c1f-7000-8000-000000000002\", \"first_name\": \"Bob\",\n"
+    "  \"last_name\": \"Stone\", \"email\": \"bob@example.com\"}}\n"
     "]\n";
 
 #define FS1 API1 "/file_system/"
@@ -221,8 +224,8 @@ static void test_list_order_and_filters(void **state)
     expect_paths(s, FS1 "?type=insight&depth=2", (const char *const[]){"\"beta/Report\"", NULL});
 
     /* search: plain tokens match path or type, case-insensitively; tokens
-     * are ANDed; quotes keep words together; - and ! negate; NAME: picks a
-     * field, a trailing / is a prefix match */
+     * are ANDed; quotes keep words together; - and ! negate (the prefixes
+     * are in test_search_prefixes) */
     expect_paths(s, FS1 "?search=ALPHA", (const char *const[]){"\"Alpha\"", "\"alpha two\"", NULL});
     expect_paths(s, FS1 "?search=notebook", (const char *const[]){"\"alpha two\"", NULL});
     expect_paths(s, FS1 "?search=alpha%20two", (const char *const[]){"\"alpha two\"", NULL});
@@ -230,7 +233,9 @@ static void test_list_order_and_filters(void **state)
     expect_paths(s, FS1 "?search=-alpha", (const char *const[]){"\"beta\"", "\"beta/Report\"", NULL});
     expect_paths(s, FS1 "?search=!alpha%20report", (const char *const[]){"\"beta/Report\"", NULL});
     expect_paths(s, FS1 "?search=type:folder", (const char *const[]){"\"beta\"", NULL});
-    expect_paths(s, FS1 "?search=path:beta/", (const char *const[]){"\"beta/Report\"", NULL});
+    /* path: is a parent segment; "beta/" is in no parent */
+    expect_paths(s, FS1 "?search=path:beta/", (const char *const[]){NULL});
+    expect_paths(s, FS1 "?search=path:beta", (const char *const[]){"\"beta/Report\"", NULL});
     expect_paths(s, FS1 "?search=zzz", (const char *const[]){NULL});
 
     /* paginated, limit/offset */
@@ -250,6 +255,134 @@ static void test_list_order_and_filters(void **state)
                   "API key missing required scope 'file_system:read'");
 }
 
+/* ---- #21 search prefixes (posthog-behavior.md §6.6) ---- */
+
+/* GET FS1?search=<query, already URL-encoded> as auth (NULL: the default
+ * session key, user 1 "Dev"), expecting the given paths (JSON strings). */
+static void expect_search(server *s, const char *auth, const char *query,
+                          const char *const *paths)
+{
+    char *url = xprintf(FS1 "?search=%s", query);
+    if (!auth) {
+        expect_paths(s, url, paths);
+        free(url);
+        return;
+    }
+    http_resp r;
+    http_auth(s, "GET", url, auth, NULL, &r);
+    ASSERT_STATUS(&r, 200);
+    json_t *root = json_loadb(r.body, r.len, 0, NULL);
+    json_t *res = json_object_get(root, "results");
+    size_t n = 0;
+    while (paths[n])
+        n++;
+    if (json_array_size(res) != n)
+        fail_msg("GET %s: %zu results, expected %zu: %s", url, json_array_size(res), n, r.body);
+    for (size_t i = 0; i < n; i++) {
+        char *got = json_dumps(json_object_get(json_array_get(res, i), "path"),
+                               JSON_ENCODE_ANY | JSON_COMPACT);
+        ASSERT_STR_EQ(got, paths[i], url);
+        free(got);
+    }
+    json_decref(root);
+    http_resp_free(&r);
+    free(url);
+}
+
+#define P(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define NONE ((const char *const[]){NULL})
+/* The six entries, in list order (~path). */
+#define GO "\"Go\\\\/Revenue\""          /* one segment: "Go\/Revenue" */
+#define HOG "\"Go\\\\/Revenue/Hog fn\""
+#define TEAM "\"Team\""
+#define FOLDER "\"Team/Folder x:y\""
+#define REPORTS "\"Team/Reports\""
+#define ALPHA "\"Team/Reports/Alpha report\""
+
+static void test_search_prefixes(void **state)
+{
+    server *s = *state;
+    http_resp r;
+    /* Dev (user 1) creates Team, Team/Reports and the insight; Bob (user
+     * 2) the folder under Team and the hog function with its parent */
+    post_fs(s, "{\"path\":\"Team/Reports/Alpha report\",\"type\":\"insight\",\"ref\":\"abc\"}");
+    http_auth(s, "POST", FS1, "Bearer phx_bob",
+              "{\"path\":\"Team/Folder x:y\",\"type\":\"folder\"}", &r);
+    ASSERT_STATUS(&r, 201);
+    /* the creator is stored, not rendered */
+    ASSERT_FIELD(&r, "created_by", NULL);
+    http_resp_free(&r);
+    http_auth(s, "POST", FS1, "Bearer phx_bob",
+              "{\"path\":\"Go\\\\/Revenue/Hog fn\",\"type\":\"hog_function/destination\","
+              "\"ref\":\"Abc\"}", &r);
+    ASSERT_STATUS(&r, 201);
+    ASSERT_FIELD(&r, "depth", "2");
+    http_resp_free(&r);
+    expect_search(s, NULL, "", P(GO, HOG, TEAM, FOLDER, REPORTS, ALPHA));
+    http(s, "GET", FS1 "?search=team&limit=1", NULL, &r);
+    ASSERT_STATUS(&r, 200);
+    ASSERT_FIELD(&r, "count", "4");
+    ASSERT_FIELD(&r, "results.0.created_by", NULL);
+    http_resp_free(&r);
+
+    /* plain tokens: path or type; a '/' also matches an escaped "\/" */
+    expect_search(s, NULL, "team", P(TEAM, FOLDER, REPORTS, ALPHA));
+    expect_search(s, NULL, "DESTINATION", P(HOG));
+    expect_search(s, NULL, "go/revenue", P(GO, HOG));
+    expect_search(s, NULL, "go%5C/revenue", P(GO, HOG)); /* shlex drops the \ */
+
+    /* path: a parent segment only */
+    expect_search(s, NULL, "path:reports", P(ALPHA));
+    expect_search(s, NULL, "path:team", P(FOLDER, REPORTS, ALPHA));
+    expect_search(s, NULL, "path:revenue", P(HOG));
+    expect_search(s, NULL, "path:alpha", NONE);
+    expect_search(s, NULL, "PATH:Reports", P(ALPHA));
+    /* name: the last segment only */
+    expect_search(s, NULL, "name:report", P(REPORTS, ALPHA));
+    expect_search(s, NULL, "name:revenue", P(GO));
+    expect_search(s, NULL, "name:team", P(TEAM));
+    expect_search(s, NULL, "name:%22alpha%20report%22", P(ALPHA));
+    expect_search(s, NULL, "Name:%22%20x:Y%20%22", P(FOLDER)); /* trimmed */
+
+    /* user: / author: — me is the caller; else full name or email */
+    expect_search(s, NULL, "user:me", P(TEAM, REPORTS, ALPHA));
+    expect_search(s, "Bearer phx_bob", "user:me", P(GO, HOG, FOLDER));
+    expect_search(s, "Bearer phx_bob", "AUTHOR:ME", P(GO, HOG, FOLDER));
+    expect_search(s, NULL, "-user:me", P(GO, HOG, FOLDER));
+    expect_search(s, NULL, "author:bob", P(GO, HOG, FOLDER));
+    expect_search(s, NULL, "user:%22b%20stone%22", P(GO, HOG, FOLDER));
+    expect_search(s, NULL, "user:%22bob%20stone%22", P(GO, HOG, FOLDER));
+    expect_search(s, NULL, "user:SPECMOCK.local", P(TEAM, REPORTS, ALPHA));
+    expect_search(s, NULL, "user:nobody", NONE);
+
+    /* type: exact (case-sensitive), a trailing / a prefix; ref: exact */
+    expect_search(s, NULL, "type:folder", P(GO, TEAM, FOLDER, REPORTS));
+    expect_search(s, NULL, "type:FOLDER", NONE);
+    expect_search(s, NULL, "type:fold", NONE);
+    expect_search(s, NULL, "type:hog_function", NONE);
+    expect_search(s, NULL, "type:hog_function/", P(HOG));
+    expect_search(s, NULL, "ref:abc", P(ALPHA));
+    expect_search(s, NULL, "ref:Abc", P(HOG));
+    expect_search(s, NULL, "ref:ab", NONE);
+
+    /* an unknown NAME: the whole token in path or type */
+    expect_search(s, NULL, "x:y", P(FOLDER));
+    expect_search(s, NULL, "X:Y", P(FOLDER));
+    expect_search(s, NULL, "foo:bar", NONE);
+    expect_search(s, NULL, "created_by:bob", NONE);
+
+    /* negation, AND, quotes */
+    expect_search(s, NULL, "-type:folder", P(HOG, ALPHA));
+    expect_search(s, NULL, "!type:folder%20team", P(ALPHA));
+    expect_search(s, NULL, "team%20-type:folder", P(ALPHA));
+    expect_search(s, NULL, "type:folder%20-user:me", P(GO, FOLDER));
+    expect_search(s, NULL, "-%22team%20reports%22", P(GO, HOG, TEAM, FOLDER, REPORTS, ALPHA));
+    expect_search(s, NULL, "-team%20reports", NONE);
+    expect_search(s, NULL, "%27alpha%20report%27", P(ALPHA));
+    expect_search(s, NULL, "%22alpha", NONE); /* unclosed: the quote stays */
+    expect_search(s, NULL, "-%20!%20%22%22", P(GO, HOG, TEAM, FOLDER, REPORTS, ALPHA));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, fixture_stop_server)
 
 int main(void)
@@ -258,6 +391,7 @@ int main(void)
         T(test_create),
         T(test_create_errors),
         T(test_list_order_and_filters),
+        T(test_search_prefixes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,6 +140,41 @@ static void test_present(void **state)
     expect_pass(&c, W(.body = "{\"tag\":[]}"));
 }
 
+static void test_any(void **state)
+{
+    (void)state;
+    const sm_check c = {SM_SRC_BODY, SM_TEST_ANY, SM_STYLE_DRF, 400,
+                        "dashboard insight context", NULL, 0,
+                        "Either one is required.", NULL, NULL};
+    const char *want = "{\"type\":\"validation_error\",\"code\":\"invalid_input\","
+                       "\"detail\":\"Either one is required.\",\"attr\":null}";
+    /* Python truthiness: absent, null, false, 0, 0.0, "", [] and {} */
+    expect_refusal(&c, W(.body = "{}"), 400, want);
+    expect_refusal(&c, W(.body = NULL), 400, want);
+    expect_refusal(&c, W(.body = "{\"dashboard\":null,\"insight\":0,"
+                                 "\"context\":{}}"), 400, want);
+    expect_refusal(&c, W(.body = "{\"dashboard\":false,\"insight\":0.0,"
+                                 "\"context\":[]}"), 400, want);
+    expect_refusal(&c, W(.body = "{\"dashboard\":\"\",\"other\":1}"), 400, want);
+    expect_pass(&c, W(.body = "{\"dashboard\":1}"));
+    expect_pass(&c, W(.body = "{\"insight\":-1}"));
+    expect_pass(&c, W(.body = "{\"insight\":0.5}"));
+    expect_pass(&c, W(.body = "{\"context\":{\"a\":null}}"));
+    expect_pass(&c, W(.body = "{\"context\":[0]}"));
+    expect_pass(&c, W(.body = "{\"dashboard\":true}"));
+    expect_pass(&c, W(.body = "{\"dashboard\":null,\"context\":\"x\"}"));
+    /* other sources; a query parameter counts when not empty */
+    const sm_check n = {SM_SRC_NEW, SM_TEST_ANY, SM_STYLE_ERROR, 409, "a b",
+                        NULL, 0, "none", NULL, NULL};
+    expect_refusal(&n, W(.fresh = "{\"a\":0,\"b\":\"\"}"), 409,
+                   "{\"error\":\"none\"}");
+    expect_pass(&n, W(.fresh = "{\"a\":0,\"b\":\"y\"}"));
+    const sm_check q = {SM_SRC_QUERY, SM_TEST_ANY, SM_STYLE_EMPTY, 400, "x y",
+                        NULL, 0, NULL, NULL, NULL};
+    expect_refusal(&q, W(.query = "x=&z=1"), 400, "");
+    expect_pass(&q, W(.query = "x=&y=0"));
+}
+
 static void test_dotted_path(void **state)
 {
     (void)state;
@@ -542,6 +577,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_present),
+        cmocka_unit_test(test_any),
         cmocka_unit_test(test_dotted_path),
         cmocka_unit_test(test_eq_ne),
         cmocka_unit_test(test_in_and_name),

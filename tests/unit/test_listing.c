@@ -1,8 +1,9 @@
 /*
  * test_listing.c — list order ("-pinned ~name", Python-like type order,
  * ties by creation sequence) and query filters: eq, icontains, words,
- * tokens (negation, quotes, NAME:value, prefix), exclude, required and
- * the soft-delete override.  Written by the RT-AUX helper (issue 4).
+ * tokens (negation, quotes, NAME:value, prefix), tokens with declared
+ * prefixes (parents, basename, exact, exact-or-prefix, user, contains and
+ * the shlex-like reading), exclude, required and the soft-delete override.  Written by the RT-AUX helper (issue 4).
  */
 #include "unit.h"
 
@@ -221,16 +222,20 @@ static const char *const f_deleted[] = {"deleted"};
 static const char *const f_mode[] = {"creation_mode"};
 static const char *const f_key[] = {"key"};
 
+#define FILTER(q, m, fl, n, fs, msg, ex)                                       \
+    {.query = (q), .match = (m), .flags = (fl), .nfields = (n),                \
+     .fields = (fs), .message = (msg), .exclude_json = (ex)}
+
 static const sm_filter filters[] = {
-    {"name", SM_MATCH_EQ, 0, 1, f_name, NULL, NULL},
-    {"pinned", SM_MATCH_EQ, 0, 1, f_pinned, NULL, NULL},
-    {"id", SM_MATCH_EQ, 0, 1, f_id, NULL, NULL},
-    {"q", SM_MATCH_ICONTAINS, 0, 2, f_text, NULL, NULL},
-    {"words", SM_MATCH_WORDS, 0, 2, f_text, NULL, NULL},
-    {"search", SM_MATCH_TOKENS, 0, 2, f_search, NULL, NULL},
-    {"deleted", SM_MATCH_EQ, 0, 1, f_deleted, NULL, NULL},
-    {"creation_mode", SM_MATCH_EQ, SM_FILTER_EXCLUDE, 1, f_mode, NULL,
-     "\"unlisted\""},
+    FILTER("name", SM_MATCH_EQ, 0, 1, f_name, NULL, NULL),
+    FILTER("pinned", SM_MATCH_EQ, 0, 1, f_pinned, NULL, NULL),
+    FILTER("id", SM_MATCH_EQ, 0, 1, f_id, NULL, NULL),
+    FILTER("q", SM_MATCH_ICONTAINS, 0, 2, f_text, NULL, NULL),
+    FILTER("words", SM_MATCH_WORDS, 0, 2, f_text, NULL, NULL),
+    FILTER("search", SM_MATCH_TOKENS, 0, 2, f_search, NULL, NULL),
+    FILTER("deleted", SM_MATCH_EQ, 0, 1, f_deleted, NULL, NULL),
+    FILTER("creation_mode", SM_MATCH_EQ, SM_FILTER_EXCLUDE, 1, f_mode, NULL,
+           "\"unlisted\""),
 };
 
 static const sm_op list_op = {
@@ -241,9 +246,9 @@ static const sm_op list_op = {
 };
 
 static const sm_filter req_filters[] = {
-    {"key", SM_MATCH_EQ, SM_FILTER_REQUIRED, 1, f_key, "Key not provided",
-     NULL},
-    {"other", SM_MATCH_EQ, 0, 1, f_key, NULL, NULL},
+    FILTER("key", SM_MATCH_EQ, SM_FILTER_REQUIRED, 1, f_key,
+           "Key not provided", NULL),
+    FILTER("other", SM_MATCH_EQ, 0, 1, f_key, NULL, NULL),
 };
 
 static const sm_op values_op = {
@@ -268,7 +273,7 @@ static int pass(const sm_op *op, const char *qs, const char *rec)
     query_list q;
     query_parse(&q, qs);
     json_t *r = unit_json(rec);
-    int ok = listing_pass(op, &q, r);
+    int ok = listing_pass(op, &q, r, NULL);
     json_decref(r);
     query_free(&q);
     return ok;
@@ -379,6 +384,202 @@ static void test_tokens_syntax(void **state)
     expect3("search=", 1, 0, 1);
 }
 
+/* ---- tokens with declared prefixes ------------------------------------ */
+
+static const char *const f_path[] = {"path"};
+static const char *const f_type[] = {"type"};
+static const char *const f_ref[] = {"ref"};
+static const char *const f_creator[] = {"created_by"};
+static const char *const m_user[] = {"first_name last_name", "email"};
+
+static const sm_prefix prefixes[] = {
+    {.name = "path", .match = SM_PM_PARENTS, .nfields = 1, .fields = f_path},
+    {.name = "name", .match = SM_PM_BASENAME, .nfields = 1, .fields = f_path},
+    {.name = "user", .match = SM_PM_USER, .nfields = 1, .fields = f_creator,
+     .nmembers = 2, .members = m_user},
+    {.name = "author", .match = SM_PM_USER, .nfields = 1,
+     .fields = f_creator, .nmembers = 2, .members = m_user},
+    {.name = "type", .match = SM_PM_EXACT_PREFIX, .nfields = 1,
+     .fields = f_type},
+    {.name = "ref", .match = SM_PM_EXACT, .nfields = 1, .fields = f_ref},
+    {.name = "kind", .match = SM_PM_CONTAINS, .nfields = 2,
+     .fields = f_search},
+};
+
+static const sm_filter fs_filters[] = {
+    {.query = "search", .match = SM_MATCH_TOKENS, .nfields = 2,
+     .fields = f_search, .nprefixes = sizeof prefixes / sizeof prefixes[0],
+     .prefixes = prefixes},
+};
+
+static const sm_op fs_op = {
+    .id = "files_list", .path = "/api/files/", .method = SM_GET,
+    .kind = SM_OP_LIST, .status = 200, .request_model = -1,
+    .response_model = -1, .nfilters = 1, .filters = fs_filters,
+};
+
+static const char *F1 =
+    "{\"path\":\"Team/Reports/Alpha report\",\"type\":\"insight\","
+    "\"ref\":\"abc\",\"created_by\":{\"id\":1,\"first_name\":\"Paul\","
+    "\"last_name\":\"D\",\"email\":\"paul@example.com\"}}";
+static const char *F2 =
+    "{\"path\":\"Team/Folder x:y\",\"type\":\"folder\",\"ref\":null,"
+    "\"created_by\":{\"id\":2,\"first_name\":\"Ann\",\"last_name\":\"Lee\","
+    "\"email\":\"ann@x.io\"}}";
+static const char *F3 =
+    "{\"path\":\"Go\\\\/Revenue/Hog fn\",\"type\":\"hog_function/destination\","
+    "\"ref\":\"Abc\",\"created_by\":null}";
+
+/* Expected pass/fail of F1, F2, F3 for search=<raw text> (encoded here)
+ * with the caller {"id": 1}. */
+static void expect_fs(const char *search, int r1, int r2, int r3)
+{
+    strbuf qs = STRBUF_INIT;
+    strbuf_adds(&qs, "search=");
+    for (const char *p = search; *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+            (ch >= '0' && ch <= '9') || ch == '_' || ch == '.')
+            strbuf_addc(&qs, (char)ch);
+        else
+            strbuf_addf(&qs, "%%%02X", ch);
+    }
+    json_t *caller = unit_json("{\"id\":1,\"first_name\":\"Paul\"}");
+    const char *recs[3] = {F1, F2, F3};
+    int got[3];
+    for (int i = 0; i < 3; i++) {
+        query_list q;
+        query_parse(&q, qs.p);
+        json_t *r = unit_json(recs[i]);
+        got[i] = listing_pass(&fs_op, &q, r, caller);
+        json_decref(r);
+        query_free(&q);
+    }
+    json_decref(caller);
+    strbuf_free(&qs);
+    if (got[0] != r1 || got[1] != r2 || got[2] != r3)
+        fail_msg("search=%s: got %d%d%d, want %d%d%d", search, got[0], got[1],
+                 got[2], r1, r2, r3);
+}
+
+static void test_prefix_plain(void **state)
+{
+    (void)state;
+    /* plain tokens: substring of path or type, case-insensitive */
+    expect_fs("team", 1, 1, 0);
+    expect_fs("INSIGHT", 1, 0, 0);
+    expect_fs("hog_function", 0, 0, 1);
+    expect_fs("", 1, 1, 1);
+    /* a '/' in a plain token also matches an escaped "\/" */
+    expect_fs("go/revenue", 0, 0, 1);
+    expect_fs("GO/REVENUE/hog", 0, 0, 1);
+    expect_fs("team/reports", 1, 0, 0);
+    expect_fs("o/", 0, 0, 1);            /* "Go\/" and "function/" */
+    /* a backslash outside quotes takes the next character as it is */
+    expect_fs("go\\/revenue", 0, 0, 1);
+    /* all tokens ANDed */
+    expect_fs("alpha report", 1, 0, 0);
+    expect_fs("alpha folder", 0, 0, 0);
+}
+
+static void test_prefix_fields(void **state)
+{
+    (void)state;
+    /* path: the parent segments only */
+    expect_fs("path:reports", 1, 0, 0);
+    expect_fs("path:team", 1, 1, 0);
+    expect_fs("path:alpha", 0, 0, 0);    /* the basename */
+    expect_fs("path:folder", 0, 0, 0);
+    expect_fs("path:revenue", 0, 0, 1);  /* "Go\/Revenue" is one segment */
+    expect_fs("path:m/rep", 1, 0, 0);    /* across segments, still parents */
+    expect_fs("path:", 1, 1, 1);         /* every path here has a parent */
+    expect_fs("PATH:REPORTS", 1, 0, 0);  /* the NAME ignores case */
+    /* name: the last segment only */
+    expect_fs("name:alpha", 1, 0, 0);
+    expect_fs("name:reports", 0, 0, 0);
+    expect_fs("name:folder", 0, 1, 0);
+    expect_fs("name:team", 0, 0, 0);
+    expect_fs("name:revenue", 0, 0, 0);
+    expect_fs("name:hog", 0, 0, 1);
+    expect_fs("Name:\"alpha report\"", 1, 0, 0);
+    expect_fs("\"name:alpha report\"", 1, 0, 0);
+    expect_fs("name:\" alpha \"", 1, 0, 0); /* the value is trimmed */
+    /* type: exact, case-sensitive; a trailing '/' is a prefix */
+    expect_fs("type:folder", 0, 1, 0);
+    expect_fs("type:FOLDER", 0, 0, 0);
+    expect_fs("type:fold", 0, 0, 0);
+    expect_fs("type:hog_function", 0, 0, 0);
+    expect_fs("type:hog_function/", 0, 0, 1);
+    expect_fs("type:Hog_function/", 0, 0, 0);
+    /* ref: exact */
+    expect_fs("ref:abc", 1, 0, 0);
+    expect_fs("ref:Abc", 0, 0, 1);
+    expect_fs("ref:ab", 0, 0, 0);
+    expect_fs("REF:abc", 1, 0, 0);
+    /* a contains prefix over several fields */
+    expect_fs("kind:SIGHT", 1, 0, 0);
+    expect_fs("kind:team/f", 0, 1, 0);
+}
+
+static void test_prefix_user(void **state)
+{
+    (void)state;
+    /* user:me / author:me: created by the caller (id 1) */
+    expect_fs("user:me", 1, 0, 0);
+    expect_fs("user:ME", 1, 0, 0);
+    expect_fs("author:me", 1, 0, 0);
+    expect_fs("-user:me", 0, 1, 1);
+    /* else the full name ("first last") or the email, case-insensitive */
+    expect_fs("user:paul", 1, 0, 0);
+    expect_fs("user:\"paul d\"", 1, 0, 0);
+    expect_fs("author:\"Ann Lee\"", 0, 1, 0);
+    expect_fs("user:nn l", 0, 1, 0);     /* two tokens: "nn" and plain "l" */
+    expect_fs("user:nn q", 0, 0, 0);
+    expect_fs("user:\"nn l\"", 0, 1, 0);
+    expect_fs("user:EXAMPLE.com", 1, 0, 0);
+    expect_fs("user:x.io", 0, 1, 0);
+    expect_fs("user:", 1, 1, 0);         /* no creator never matches */
+    expect_fs("-author:ann", 1, 0, 1);
+}
+
+static void test_prefix_syntax(void **state)
+{
+    (void)state;
+    /* an undeclared NAME: the whole token is plain (path or type) */
+    expect_fs("x:y", 0, 1, 0);
+    expect_fs("X:Y", 0, 1, 0);
+    expect_fs("foo:bar", 0, 0, 0);
+    expect_fs("created_by:paul", 0, 0, 0); /* members are not prefixes */
+    expect_fs("-foo:bar", 1, 1, 1);
+    expect_fs(":team", 0, 0, 0);          /* empty NAME: ":team" is plain */
+    /* negation with '-' or '!', also of a quoted token */
+    expect_fs("-team", 0, 0, 1);
+    expect_fs("!type:folder", 1, 0, 1);
+    expect_fs("-type:folder", 1, 0, 1);
+    expect_fs("\"-team\"", 0, 0, 1);
+    expect_fs("--team", 1, 1, 1);         /* "-team" is in no path */
+    expect_fs("team -type:folder", 1, 0, 0);
+    expect_fs("type:folder team", 0, 1, 0);
+    /* quotes keep words together; single quotes too */
+    expect_fs("\"alpha report\"", 1, 0, 0);
+    expect_fs("'alpha report'", 1, 0, 0);
+    expect_fs("-\"team reports\"", 1, 1, 1);
+    expect_fs("-team reports", 0, 0, 0);
+    expect_fs("al\"pha rep\"ort", 1, 0, 0); /* quotes inside a word */
+    /* an unclosed single quote is an ordinary character ... */
+    expect_fs("'alpha", 0, 0, 0);
+    expect_fs("'alpha'x alpha", 0, 0, 0);
+    /* ... an unclosed double quote splits on whitespace, quotes kept, and
+     * one enclosing pair is dropped */
+    expect_fs("\"alpha\" \"report", 0, 0, 0);
+    expect_fs("\"alpha\" \"team\" x\"", 0, 0, 0);
+    /* a trailing backslash too (it stays in its token) */
+    expect_fs("\"alpha\" report\\", 0, 0, 0);
+    expect_fs("\"revenue\" \\", 0, 0, 1);
+    /* lone markers select nothing */
+    expect_fs("- ! \"\" ''", 1, 1, 1);
+}
+
 static void test_required(void **state)
 {
     (void)state;
@@ -433,6 +634,10 @@ int main(void)
         cmocka_unit_test(test_icontains_words),
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_tokens_syntax),
+        cmocka_unit_test(test_prefix_plain),
+        cmocka_unit_test(test_prefix_fields),
+        cmocka_unit_test(test_prefix_user),
+        cmocka_unit_test(test_prefix_syntax),
         cmocka_unit_test(test_required),
         cmocka_unit_test(test_overrides_hide),
     };

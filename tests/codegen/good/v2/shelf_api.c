@@ -66,6 +66,7 @@ static const sm_field model_Book_fields[] = {
     { .name = "media_type",    .type = SM_T_STRING,                                                                                   .ref = -1,                                                                  .default_json = "\"application/pdf\"" },
     { .name = "share_token",   .type = SM_T_STRING,                             .flags = SM_F_NULLABLE,                               .ref = -1,                                                                  .default_json = "null" },
     { .name = "opened_at",     .type = SM_T_DATETIME,                           .flags = SM_F_NULLABLE,                               .ref = -1,                                                                  .default_json = "null" },
+    { .name = "keeper",        .type = SM_T_MODEL,                              .flags = SM_F_NULLABLE | SM_F_READONLY | SM_F_HIDDEN, .ref = MODEL_Reader, .fill = SM_FILL_CALLER },
 };
 
 /* model Move */
@@ -96,7 +97,7 @@ static const sm_field model_Kind_fields[] = {
 
 static const sm_model models[] = {
     { .name = "Reader",   .nfields = 3,  .fields = model_Reader_fields },
-    { .name = "Book",     .nfields = 18, .fields = model_Book_fields },
+    { .name = "Book",     .nfields = 19, .fields = model_Book_fields },
     { .name = "Move",     .nfields = 2,  .fields = model_Move_fields },
     { .name = "Note",     .nfields = 4,  .fields = model_Note_fields },
     { .name = "Settings", .nfields = 2,  .fields = model_Settings_fields },
@@ -194,13 +195,29 @@ static const uint16_t op_kinds_retrieve_statuses[] = { 200, 401, 403, 404 };
 
 /* Filters, checks and sets. */
 static const char *const op_books_list_filter0[] = { "title", "path" };
+static const char *const op_books_list_filter0_p0[] = { "path" };
+static const char *const op_books_list_filter0_p1[] = { "path" };
+static const char *const op_books_list_filter0_p2[] = { "kind" };
+static const char *const op_books_list_filter0_p3[] = { "tone" };
+static const char *const op_books_list_filter0_p4[] = { "keeper" };
+static const char *const op_books_list_filter0_m4[] = { "email uuid", "email" };
+static const char *const op_books_list_filter0_p5[] = { "title", "path" };
+static const sm_prefix op_books_list_filter0_prefixes[] = {
+    { .name = "in",    .match = SM_PM_PARENTS,      .nfields = 1, .fields = op_books_list_filter0_p0 },
+    { .name = "named", .match = SM_PM_BASENAME,     .nfields = 1, .fields = op_books_list_filter0_p1 },
+    { .name = "kind",  .match = SM_PM_EXACT_PREFIX, .nfields = 1, .fields = op_books_list_filter0_p2 },
+    { .name = "tone",  .match = SM_PM_EXACT,        .nfields = 1, .fields = op_books_list_filter0_p3 },
+    { .name = "by",    .match = SM_PM_USER,         .nfields = 1, .fields = op_books_list_filter0_p4, .nmembers = 2, .members = op_books_list_filter0_m4 },
+    { .name = "text",  .match = SM_PM_CONTAINS,     .nfields = 2, .fields = op_books_list_filter0_p5 },
+};
 static const char *const op_books_list_filter1[] = { "kind" };
 static const sm_filter op_books_list_filters[] = {
-    { .query = "search", .match = SM_MATCH_TOKENS,                             .nfields = 2, .fields = op_books_list_filter0 },
+    { .query = "search", .match = SM_MATCH_TOKENS,                             .nfields = 2, .fields = op_books_list_filter0,                               .nprefixes = 6, .prefixes = op_books_list_filter0_prefixes },
     { .query = "kind",   .match = SM_MATCH_EQ,     .flags = SM_FILTER_EXCLUDE, .nfields = 1, .fields = op_books_list_filter1, .exclude_json = "\"folder\"" },
 };
 static const sm_check op_books_create_checks[] = {
-    { .source = SM_SRC_NEW, .test = SM_TEST_UNIQUE, .status = 400, .name = "title path", .message = "A book with this title exists." },
+    { .source = SM_SRC_NEW,  .test = SM_TEST_UNIQUE, .status = 400, .name = "title path", .message = "A book with this title exists." },
+    { .source = SM_SRC_BODY, .test = SM_TEST_ANY,    .status = 400, .name = "path kind",  .message = "A path or a kind is required." },
 };
 static const sm_check op_books_reset_checks[] = {
     { .source = SM_SRC_QUERY, .test = SM_TEST_IN, .status = 400, .name = "confirm", .value_json = "[\"yes\",\"y\"]", .message = "Say yes.", .code = "confirm_required", .attr = "confirm" },
@@ -268,7 +285,7 @@ static const sm_op ops[] = {
         .response_model = MODEL_Book,
         .nstatuses      = 6,
         .statuses       = op_books_create_statuses,
-        .nchecks        = 1,
+        .nchecks        = 2,
         .checks         = op_books_create_checks,
     },
     {
