@@ -394,17 +394,17 @@ static const sm_field model_DatasetItem_fields[] = {
 
 /* model ExportedAsset */
 static const sm_field model_ExportedAsset_fields[] = {
-    { .name = "id",             .type = SM_T_INT,      .flags = SM_F_READONLY,                 .ref = -1,                .fill = SM_FILL_AUTO },
-    { .name = "dashboard",      .type = SM_T_INT,      .flags = SM_F_NULLABLE,                 .ref = -1,                                        .default_json = "null" },
-    { .name = "insight",        .type = SM_T_INT,      .flags = SM_F_NULLABLE,                 .ref = -1,                                        .default_json = "null" },
-    { .name = "export_format",  .type = SM_T_ENUM,     .flags = SM_F_REQUIRED,                 .ref = ENUM_ExportFormat },
-    { .name = "created_at",     .type = SM_T_DATETIME, .flags = SM_F_READONLY,                 .ref = -1,                .fill = SM_FILL_NOW },
-    { .name = "has_content",    .type = SM_T_BOOL,     .flags = SM_F_READONLY,                 .ref = -1,                                        .default_json = "true" },
-    { .name = "export_context", .type = SM_T_OBJECT,   .flags = SM_F_NULLABLE,                 .ref = -1,                                        .default_json = "null" },
-    { .name = "filename",       .type = SM_T_STRING,   .flags = SM_F_READONLY,                 .ref = -1,                                        .default_json = "\"export\"" },
-    { .name = "expires_after",  .type = SM_T_DATETIME, .flags = SM_F_NULLABLE | SM_F_READONLY, .ref = -1,                                        .default_json = "null" },
-    { .name = "exception",      .type = SM_T_STRING,   .flags = SM_F_NULLABLE | SM_F_READONLY, .ref = -1,                                        .default_json = "null" },
-    { .name = "created_by",     .type = SM_T_MODEL,    .flags = SM_F_NULLABLE | SM_F_READONLY, .ref = MODEL_UserBasic,   .fill = SM_FILL_CALLER },
+    { .name = "id",             .type = SM_T_INT,      .flags = SM_F_READONLY,                               .ref = -1,                .fill = SM_FILL_AUTO },
+    { .name = "dashboard",      .type = SM_T_INT,      .flags = SM_F_NULLABLE,                               .ref = -1,                                        .default_json = "null" },
+    { .name = "insight",        .type = SM_T_INT,      .flags = SM_F_NULLABLE,                               .ref = -1,                                        .default_json = "null" },
+    { .name = "export_format",  .type = SM_T_ENUM,     .flags = SM_F_REQUIRED,                               .ref = ENUM_ExportFormat },
+    { .name = "created_at",     .type = SM_T_DATETIME, .flags = SM_F_READONLY,                               .ref = -1,                .fill = SM_FILL_NOW },
+    { .name = "has_content",    .type = SM_T_BOOL,     .flags = SM_F_READONLY,                               .ref = -1,                                        .default_json = "true" },
+    { .name = "export_context", .type = SM_T_OBJECT,   .flags = SM_F_NULLABLE,                               .ref = -1,                                        .default_json = "null" },
+    { .name = "filename",       .type = SM_T_STRING,   .flags = SM_F_READONLY,                               .ref = -1,                                        .default_json = "\"export\"" },
+    { .name = "expires_after",  .type = SM_T_DATETIME, .flags = SM_F_NULLABLE | SM_F_READONLY,               .ref = -1,                                        .default_json = "null" },
+    { .name = "exception",      .type = SM_T_STRING,   .flags = SM_F_NULLABLE | SM_F_READONLY,               .ref = -1,                                        .default_json = "null" },
+    { .name = "created_by",     .type = SM_T_MODEL,    .flags = SM_F_NULLABLE | SM_F_READONLY | SM_F_HIDDEN, .ref = MODEL_UserBasic,   .fill = SM_FILL_CALLER },
 };
 
 /* model FileSystem */

@@ -351,9 +351,12 @@ static int resolve_resource(const sm_api *api, int ri, sm_res_rt *rt,
         if (!json_is_array(rt->rows))
             return bad(err, W, r->name, "rows: not a JSON array%s%s", "", "");
     }
-    for (uint16_t i = 0; i < m->nfields; i++)
+    for (uint16_t i = 0; i < m->nfields; i++) {
         if (m->fields[i].fill == SM_FILL_CHILDREN)
             rt->has_children = 1;
+        if (m->fields[i].flags & SM_F_HIDDEN)
+            rt->has_hidden = 1;
+    }
     return 0;
 }
 
@@ -1534,7 +1537,11 @@ static void h_retrieve(const sm_app *app, sm_call *c, sm_reply *rep)
         return;
     }
     if (!rtr(app, c->ri)->has_children) {
-        success_bytes(rep, c->op, c->rec.full, c->rec.full_len);
+        /* the stored bytes, unless some of them must not be shown */
+        if (rtr(app, c->ri)->has_hidden)
+            success_json(app->api, rep, c->op, handlers_record(c));
+        else
+            success_bytes(rep, c->op, c->rec.full, c->rec.full_len);
         return;
     }
     sm_txn *txn;

@@ -40,6 +40,8 @@ typedef struct sm_res_rt {
     int16_t owner;         /* owner field, -1: none                       */
     int16_t ancestors;     /* ancestors field, -1: none                   */
     uint8_t has_children;  /* the model has SM_FILL_CHILDREN fields       */
+    uint8_t has_hidden;    /* ... SM_F_HIDDEN fields: stored bytes are    */
+                           /* never answered as they are                  */
     listing_order *order;  /* NULL: creation order                        */
     listing_facets *facets;/* stored beside each record's list JSON: the  */
                            /* order keys and exclude fields, NULL: none   */

@@ -36,14 +36,14 @@ static int setup(void **state)
     return 0;
 }
 
-/* An ExportedAsset as created by the default user. */
+/* An ExportedAsset as PostHog renders it: the creator is stored (it decides
+ * who sees the export) but not rendered. */
 static char *export_json(int id, const char *dashboard, const char *format,
                          const char *created_at, const char *context)
 {
     return xprintf("{\"id\":%d,\"dashboard\":%s,\"insight\":null,\"export_format\":\"%s\","
                    "\"created_at\":\"%s\",\"has_content\":true,\"export_context\":%s,"
-                   "\"filename\":\"export\",\"expires_after\":null,\"exception\":null,"
-                   "\"created_by\":" USER_DEFAULT_JSON "}",
+                   "\"filename\":\"export\",\"expires_after\":null,\"exception\":null}",
                    id, dashboard, format, created_at, context);
 }
 
@@ -167,7 +167,7 @@ static void test_list(void **state)
     ASSERT_STATUS(&r, 200);
     ASSERT_FIELD(&r, "count", "1");
     ASSERT_FIELD(&r, "results.0.id", "2");
-    ASSERT_FIELD(&r, "results.0.created_by.email", "\"bob@example.com\"");
+    ASSERT_FIELD(&r, "results.0.created_by", NULL); /* stored, not rendered */
     http_resp_free(&r);
     /* paginated */
     http(s, "GET", EXP1 "?limit=1", NULL, &r);
