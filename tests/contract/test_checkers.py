@@ -53,6 +53,7 @@ DOC = {
                     "201": {"description": "Created",
                             "content": json_content(ref("Widget"))},
                     "400": ERR,
+                    "413": ERR,   # a runtime limit: not required per op
                     "4XX": ERR,
                 },
             },
@@ -148,6 +149,9 @@ GOOD = [
     line(None, "GET", "/nowhere", 404, body=ERROR),             # unrouted
     line("widgets_list", "OPTIONS", "/w/", 200,                 # metadata
          body={"name": "widgets", "renders": [JSON]}),
+    # every documented status answered once (the gate wants them all)
+    line("widgets_create", "POST", "/w/", 400, body=ERROR),
+    line("widgets_archive", "PUT", "/w/1/", 200, None),
 ]
 
 
@@ -207,19 +211,22 @@ def main():
 
 def cases(r):
     good = r.journal(GOOD[:6], GOOD[6:])
+    n_good = len(GOOD)
 
     # ---- passing journals --------------------------------------------------
     out = r.run("coverage: all covered", COVERAGE, good, 0,
-                want=["coverage_gate: 2 journal file(s), 12 answered "
-                      "request(s), 5/5 operation(s) covered"],
-                absent=["UNCOVERED"])
+                want=["coverage_gate: 2 journal file(s), %d answered "
+                      "request(s), 5/5 operation(s) covered" % n_good,
+                      "coverage_gate: 0 documented error status(es) never "
+                      "answered"],
+                absent=["UNCOVERED", "UNEXERCISED"])
     rows = [ln.split() for ln in out.splitlines()]
     expect_rows = [
         ["widgets_list", "GET", "/w/", "200", "1", "401x1", "HEAD:200x1",
          "OPTIONS:200x1"],
-        ["widgets_create", "POST", "/w/", "201", "1", "415x1"],
+        ["widgets_create", "POST", "/w/", "201", "1", "400x1", "415x1"],
         ["widgets_destroy", "DELETE", "/w/{id}/", "204", "1", "404x1"],
-        ["widgets_archive", "PUT", "/w/{id}/", "202", "1", "500x1"],
+        ["widgets_archive", "PUT", "/w/{id}/", "202", "1", "200x1", "500x1"],
         ["widgets_events", "GET", "/w/events/", "200", "1", "-"],
     ]
     for row in expect_rows:
@@ -227,8 +234,8 @@ def cases(r):
             r.failures += 1
             print("FAIL coverage table row %s not in output" % row)
     r.run("openapi: all on contract", CHECK, good, 0,
-          want=["openapi_check: 2 journal file(s), 12 response(s) "
-                "checked, 0 mismatch(es)"],
+          want=["openapi_check: 2 journal file(s), %d response(s) "
+                "checked, 0 mismatch(es)" % n_good],
           absent=["MISMATCH"])
 
     # ---- missing operation ---------------------------------------------------
@@ -238,6 +245,17 @@ def cases(r):
                 "never answered 204 (no request reached it)",
                 "4/5 operation(s) covered"],
           absent=["UNCOVERED widgets_list", "UNCOVERED widgets_create"])
+
+    # ---- a documented error status never answered ----------------------------
+    no_400 = r.journal([ln for ln in GOOD
+                        if not ("widgets_create" in ln and '"status": 400' in ln)])
+    r.run("coverage: documented error status unexercised", COVERAGE, no_400, 1,
+          want=["coverage_gate: UNEXERCISED widgets_create (POST /w/): never "
+                "answered 400",
+                "coverage_gate: 1 documented error status(es) never answered",
+                "5/5 operation(s) covered"],
+          absent=["UNEXERCISED widgets_create (POST /w/): never answered 413",
+                  "UNCOVERED"])
 
     # ---- subset runs (--expect) ---------------------------------------------
     r.run("coverage: --expect, every binary journaled", COVERAGE, good, 0,
@@ -267,7 +285,8 @@ def cases(r):
         line("widgets_events", "GET", "/w/events/", 418, JSON, ERROR)])
     r.run("openapi: undocumented status", CHECK, undocumented, 1,
           want=["MISMATCH widgets_events 418 GET /w/events/: status 418 is "
-                "not documented (documented: 200) [itest_x-1-1.jsonl:13]"])
+                "not documented (documented: 200) [itest_x-1-1.jsonl:%d]"
+                % (n_good + 1)])
 
     # ---- off-schema bodies ---------------------------------------------------
     bad = [
@@ -383,9 +402,10 @@ def cases(r):
               os.path.join(empty, "gone"), 1, want=["no *.jsonl journals"])
         r.run("%s: broken journal line" % name, script,
               r.journal(GOOD + ['{"op": "widgets_list", "status": 2', '[]']), 1,
-              want=["BROKEN itest_x-1-1.jsonl:13: journal line is not JSON",
-                    "BROKEN itest_x-1-1.jsonl:14: journal line has no "
-                    "integer \"status\""])
+              want=["BROKEN itest_x-1-1.jsonl:%d: journal line is not JSON"
+                    % (n_good + 1),
+                    "BROKEN itest_x-1-1.jsonl:%d: journal line has no "
+                    "integer \"status\"" % (n_good + 2)])
         r.run("%s: usage" % name, script, good, 2, args=["a", "b"],
               want=["usage: %s.py" % name])
     r.run("coverage_gate: not an OpenAPI document", COVERAGE, good, 2,

@@ -5,6 +5,8 @@
  */
 #include "harness.h"
 
+#include <jansson.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,6 +299,55 @@ static void test_unsupported_media_type(void **state)
     assert_nothing_created(s);
 }
 
+/* The id member of a created record, as text (ints and uuids alike). */
+static char *created_id(server *s, const char *path, const char *body)
+{
+    http_resp r;
+    http(s, "POST", path, body, &r);
+    ASSERT_STATUS(&r, 201);
+    json_t *v = json_loads(r.body, 0, NULL);
+    json_t *id = json_object_get(v, "id");
+    char *t = json_is_string(id) ? strdup(json_string_value(id))
+                                 : xprintf("%lld", (long long)json_integer_value(id));
+    json_decref(v);
+    http_resp_free(&r);
+    return t;
+}
+
+/* PATCH bodies go through the same media-type gate as creates: one 415 per
+ * partial update whose record exists (the gate runs after the lookup). */
+static void test_patch_unsupported_media_type(void **state)
+{
+    server *s = *state;
+    assert_int_equal(create_dashboard(s, 1, "d"), 1);
+    char *theme = created_id(s, API1 "/data_color_themes/", "{\"name\":\"t\"}");
+    char *item = created_id(s, API1 "/dataset_items/",
+                            "{\"dataset\":\"d93f2be0-02b1-4d87-8b6e-fc5cba21ed8d\"}");
+    char *sub = created_id(s, API1 "/subscriptions/",
+                           "{\"target_type\":\"email\",\"target_value\":\"a@example.com\","
+                           "\"frequency\":\"daily\",\"start_date\":\"2026-01-02T09:00:00Z\"}");
+    char *paths[] = {xprintf(API1 "/dashboards/1/sharing/"),
+                     xprintf(API1 "/data_color_themes/%s/", theme),
+                     xprintf(API1 "/dataset_items/%s/", item),
+                     xprintf(API1 "/subscriptions/%s/", sub)};
+    for (size_t i = 0; i < 4; i++) {
+        http_req q = {.method = "PATCH", .path = paths[i], .body = "{}",
+                      .content_type = "text/plain"};
+        http_resp r;
+        print_message("PATCH %s\n", paths[i]);
+        http_do(s, &q, &r);
+        ASSERT_JSON_RESP(&r, 415,
+                         "{\"type\":\"invalid_request\",\"code\":\"unsupported_media_type\","
+                         "\"detail\":\"Unsupported media type \\\"text/plain\\\" in request.\","
+                         "\"attr\":null}");
+        http_resp_free(&r);
+        free(paths[i]);
+    }
+    free(theme);
+    free(item);
+    free(sub);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_clock_server, fixture_stop_server)
 
 int main(void)
@@ -313,6 +364,7 @@ int main(void)
         T(test_parse_error_python_wording),
         T(test_non_object_body),
         T(test_unsupported_media_type),
+        T(test_patch_unsupported_media_type),
     };
     return cmocka_run_group_tests_name("integration_validation", tests, NULL, NULL);
 }
