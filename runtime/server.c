@@ -535,7 +535,8 @@ static void server_cb(struct evhttp_request *req, void *arg)
     size_t sent_len = rq.method == SM_M_HEAD || rep.drop ? 0 : rep.body.len;
     if (!admin) {
         const sm_app *app = s->app;
-        if (app->journal)
+        /* the file journal lists answered requests: a drop sent none */
+        if (app->journal && !rep.drop)
             journal_record(app->journal, rep.op_id, rq.method_name, rq.path,
                            rq.query, rep.status, ctype, rep.body.p, sent_len);
         if (app->history) {
