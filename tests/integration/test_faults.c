@@ -511,6 +511,53 @@ static void test_drop(void **state)
     server_cleanup(s);
 }
 
+/* A dropped call sent no answer: the file journal (--journal-file, "one
+ * line per answered request") has no line for it; the admin journal keeps
+ * it with status 0 and no response body. */
+static void test_drop_journal(void **state)
+{
+    (void)state;
+    const char *tmp = getenv("TMPDIR");
+    char *path = xprintf("%s/itest_faults_%d.jsonl", tmp && *tmp ? tmp : "/tmp",
+                         (int)getpid());
+    unlink(path);
+    const char *const args[] = {"--journal-file", path, NULL};
+    server *s = start(args);
+    ADD_RULE(s, "{\"operation\":\"dashboards_list\",\"drop\":true,\"times\":1}",
+             RULE(1, "dashboards_list", null, "null", true, 1, 0, "1.0", "null", 0, 0));
+    http_req q = {.method = "GET", .path = DASH1};
+    http_resp r;
+    assert_int_equal(http_try(s, &q, &r), CURLE_GOT_NOTHING);
+    http_resp_free(&r);
+    list_ok(s);
+    admin(s, "GET", "/__specmock/journal", NULL, &r);
+    ASSERT_STATUS(&r, 200);
+    ASSERT_FIELD(&r, "count", "2");
+    ASSERT_FIELD(&r, "results.0.operation", "\"dashboards_list\"");
+    ASSERT_FIELD(&r, "results.0.status", "0");
+    ASSERT_FIELD(&r, "results.0.response.body", "null");
+    ASSERT_FIELD(&r, "results.0.response.size", "0");
+    ASSERT_FIELD(&r, "results.1.status", "200");
+    http_resp_free(&r);
+    assert_int_equal(server_stop(s), 0);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    ASSERT_STR_EQ(buf,
+                  "{\"op\":\"dashboards_list\",\"method\":\"GET\","
+                  "\"path\":\"/api/environments/1/dashboards/\",\"status\":200,"
+                  "\"content_type\":\"application/json\","
+                  "\"body\":\"{\\\"count\\\":0,\\\"next\\\":null,"
+                  "\\\"previous\\\":null,\\\"results\\\":[]}\"}\n",
+                  "--journal-file after a drop and a normal call");
+    unlink(path);
+    free(path);
+    server_cleanup(s);
+}
+
 /* ---- 6. latency --------------------------------------------------------- */
 
 static void test_latency(void **state)
@@ -959,6 +1006,7 @@ int main(void)
         cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_forced_runs_no_handler),
         cmocka_unit_test(test_drop),
+        cmocka_unit_test(test_drop_journal),
         cmocka_unit_test(test_latency),
         cmocka_unit_test(test_latency_parallel),
         cmocka_unit_test(test_latency_client_gone),
