@@ -98,6 +98,27 @@ static char *faults_body(server *s)
     return b;
 }
 
+/* Waits (at most 5 s, polling) until GET /faults shows "matched":n: the
+ * server has read a request sent on a raw connection.  A bounded wait, not
+ * a timing assertion. */
+static void wait_matched(server *s, int n)
+{
+    char *needle = xprintf("\"matched\":%d,", n);
+    int seen = 0;
+    for (int i = 0; i < 500 && !seen; i++) {
+        char *l = faults_body(s);
+        seen = strstr(l, needle) != NULL;
+        free(l);
+        if (!seen)
+            poll(NULL, 0, 10);
+    }
+    if (!seen) {
+        print_error("GET " FAULTS " never showed %s\n", needle);
+        fail();
+    }
+    free(needle);
+}
+
 /* GET DASH1 with the default key: exactly 200 and the empty list. */
 static void list_ok(server *s)
 {
@@ -511,6 +532,40 @@ static void test_drop(void **state)
     server_cleanup(s);
 }
 
+/* latency_ms with drop waits, then closes (faults.h): still no answer;
+ * a client that leaves before the timer, and a held drop at shutdown, leave
+ * the server serving / exiting 0.  (That it waits is not asserted: no
+ * timing assertions.) */
+static void test_drop_after_latency(void **state)
+{
+    (void)state;
+    server *s = start(NULL);
+    ADD_RULE(s, "{\"operation\":\"dashboards_retrieve\",\"drop\":true,\"latency_ms\":[100,200]}",
+             RULE(1, "dashboards_retrieve", null, "[100,200]", true, null, 0, "1.0", "null", 0, 0));
+    http_req q = {.method = "GET", .path = DASH1 "1/"};
+    http_resp r;
+    assert_int_equal(http_try(s, &q, &r), CURLE_GOT_NOTHING);
+    assert_int_equal(r.len, 0);
+    http_resp_free(&r);
+    static const char REQ[] = "GET " DASH1 "1/ HTTP/1.1\r\nHost: x\r\n"
+                              "Authorization: Bearer " DEFAULT_KEY "\r\n\r\n";
+    char buf[4096];
+    assert_int_equal(raw_exchange(s, REQ, sizeof REQ - 1, false, buf, sizeof buf, 20), 0);
+    list_ok(s);
+    /* waits out the earlier timer, and is dropped too */
+    assert_int_equal(http_try(s, &q, &r), CURLE_GOT_NOTHING);
+    http_resp_free(&r);
+    list_ok(s);
+    EXPECT_FAULTS(s, RULE(1, "dashboards_retrieve", null, "[100,200]", true, null, 0, "1.0",
+                          "null", 3, 3));
+    int fd = connect_to(s);
+    assert_int_equal(send(fd, REQ, sizeof REQ - 1, MSG_NOSIGNAL), (ssize_t)(sizeof REQ - 1));
+    wait_matched(s, 4);
+    assert_int_equal(server_stop(s), 0);
+    close(fd);
+    server_cleanup(s);
+}
+
 /* A dropped call sent no answer: the file journal (--journal-file, "one
  * line per answered request") has no line for it; the admin journal keeps
  * it with status 0 and no response body. */
@@ -652,15 +707,7 @@ static void test_latency_client_gone(void **state)
     int fd = connect_to(s);
     assert_int_equal(send(fd, REQ, sizeof REQ - 1, MSG_NOSIGNAL), (ssize_t)(sizeof REQ - 1));
     /* wait (bounded) until the server has read it: the rule counts it */
-    int seen = 0;
-    for (int i = 0; i < 500 && !seen; i++) {
-        char *l = faults_body(s);
-        seen = strstr(l, "\"matched\":4,") != NULL;
-        free(l);
-        if (!seen)
-            poll(NULL, 0, 10);
-    }
-    assert_true(seen);
+    wait_matched(s, 4);
     assert_int_equal(server_stop(s), 0);
     close(fd);
     server_cleanup(s);
@@ -1006,6 +1053,7 @@ int main(void)
         cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_forced_runs_no_handler),
         cmocka_unit_test(test_drop),
+        cmocka_unit_test(test_drop_after_latency),
         cmocka_unit_test(test_drop_journal),
         cmocka_unit_test(test_latency),
         cmocka_unit_test(test_latency_parallel),
