@@ -720,13 +720,10 @@ static const char DET_RULES[] =
     "[{\"operation\":\"*\",\"status\":503,\"probability\":0.5},"
     "{\"operation\":\"*\",\"latency_ms\":[0,20]}]";
 
-/* A fresh server with --seed seed and DET_RULES; 40 identical calls.
- * Fills seq with one letter per call ('F' forced 503, '.' answered) and
- * returns the GET /faults body (malloc'd). */
-static char *det_run(const char *seed, char *seq)
+/* Posts DET_RULES and makes 40 identical calls; fills seq with one letter
+ * per call ('F' forced 503, '.' answered). */
+static void det_calls(server *s, char *seq)
 {
-    const char *const args[] = {"--seed", seed, NULL};
-    server *s = start(args);
     http_resp r;
     admin(s, "POST", FAULTS, DET_RULES, &r);
     ASSERT_STATUS(&r, 201);
@@ -741,7 +738,33 @@ static char *det_run(const char *seed, char *seq)
         http_resp_free(&r);
     }
     seq[DET_CALLS] = '\0';
+}
+
+/* A fresh server with --seed seed: det_calls, and returns the GET /faults
+ * body (malloc'd).  Then, twice, the faults are cleared (DELETE /faults,
+ * then POST /reset) and the same calls give the same sequence: clearing
+ * restarts the schedule's generator from the seed. */
+static char *det_run(const char *seed, char *seq)
+{
+    const char *const args[] = {"--seed", seed, NULL};
+    server *s = start(args);
+    det_calls(s, seq);
     char *listing = faults_body(s);
+    char again[DET_CALLS + 1];
+    http_resp r;
+    admin(s, "DELETE", FAULTS, NULL, &r);
+    ASSERT_STATUS(&r, 204);
+    http_resp_free(&r);
+    det_calls(s, again);
+    ASSERT_STR_EQ(again, seq, "status sequence after DELETE /faults");
+    char *l2 = faults_body(s);
+    ASSERT_STR_EQ(l2, listing, "GET /faults after DELETE /faults and the same calls");
+    free(l2);
+    admin(s, "POST", "/__specmock/reset", NULL, &r);
+    ASSERT_STATUS(&r, 200);
+    http_resp_free(&r);
+    det_calls(s, again);
+    ASSERT_STR_EQ(again, seq, "status sequence after POST /reset");
     server_cleanup(s);
     return listing;
 }
@@ -777,6 +800,50 @@ static void test_determinism(void **state)
     free(la);
     free(lb);
     free(lc);
+}
+
+/* Faults draw from their own generator (faults.h): a seeded server with
+ * random latencies and probabilities generates the same UUIDs as one with
+ * no rule. */
+static void test_faults_leave_generated_values(void **state)
+{
+    (void)state;
+    static const char *const SEED[] = {"--seed", "7", NULL};
+    char *bodies[2][4];
+    int forced = 0;
+    for (int run = 0; run < 2; run++) {
+        server *s = start(SEED);
+        if (run == 1)
+            ADD_RULE(s, "[{\"operation\":\"*\",\"status\":503,\"probability\":0.6,"
+                        "\"latency_ms\":[0,5]},{\"operation\":\"*\",\"latency_ms\":[0,5]}]",
+                     "[" RULE(1, "*", 503, "[0,5]", false, null, 0, "0.6", "null", 0, 0) ","
+                         RULE(2, "*", null, "[0,5]", false, null, 0, "1.0", "null", 0, 0) "]");
+        for (int i = 0; i < 4; i++) {
+            char *body = xprintf("{\"path\":\"f%d\"}", i);
+            http_resp r;
+            /* retried past forced 503s: only the answered create counts */
+            for (int tries = 0;; tries++) {
+                http(s, "POST", API1 "/file_system/", body, &r);
+                if (r.status != 503 || tries == 20)
+                    break;
+                SERVER_ERROR_503(&r);
+                http_resp_free(&r);
+                forced++;
+            }
+            ASSERT_STATUS(&r, 201);
+            bodies[run][i] = strdup(r.body);
+            http_resp_free(&r);
+            free(body);
+        }
+        server_cleanup(s);
+    }
+    assert_true(forced > 0); /* seed 7: the 503 rule did fire */
+    for (int i = 0; i < 4; i++) {
+        ASSERT_CONTAINS(bodies[0][i], "\"id\":\"", "a generated UUID id");
+        ASSERT_STR_EQ(bodies[1][i], bodies[0][i], "file_system create with and without faults");
+        free(bodies[0][i]);
+        free(bodies[1][i]);
+    }
 }
 
 /* ---- 8. clearing -------------------------------------------------------- */
@@ -1059,6 +1126,7 @@ int main(void)
         cmocka_unit_test(test_latency_parallel),
         cmocka_unit_test(test_latency_client_gone),
         cmocka_unit_test(test_determinism),
+        cmocka_unit_test(test_faults_leave_generated_values),
         cmocka_unit_test(test_clear),
         cmocka_unit_test(test_bad_bodies),
         cmocka_unit_test(test_keys),
