@@ -14,6 +14,7 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -1107,6 +1108,97 @@ static void test_admin_token(void **state)
     server_cleanup(s);
 }
 
+/* ---- access from a non-loopback address --------------------------------- */
+
+/* This host's first IPv4 address that is not 127.x (network byte
+ * order), 0 when it has none. */
+static uint32_t local_non_loopback(void)
+{
+    struct ifaddrs *ifs, *i;
+    uint32_t found = 0;
+    if (getifaddrs(&ifs) != 0)
+        return 0;
+    for (i = ifs; i && !found; i = i->ifa_next) {
+        if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+            continue;
+        uint32_t a = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+        if ((ntohl(a) >> 24) != 127)
+            found = a;
+    }
+    freeifaddrs(ifs);
+    return found;
+}
+
+/* One HTTP/1.1 request to addr:port (the connection closed after it); the
+ * whole answer into out.  The peer the server sees is addr, not 127.x. */
+static void exchange_at(uint32_t addr, int port, const char *req, char *out, size_t cap)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = addr;
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    size_t len = strlen(req);
+    assert_int_equal(send(fd, req, len, MSG_NOSIGNAL), (ssize_t)len);
+    size_t got = 0;
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (got + 1 >= cap || poll(&p, 1, 5000) <= 0)
+            break;
+        ssize_t n = recv(fd, out + got, cap - 1 - got, 0);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    out[got] = '\0';
+    close(fd);
+}
+
+#define LOOPBACK_403 "{\"error\":\"the admin API answers loopback clients only; start " \
+                     "specmock with --admin-token to allow others\"}"
+
+/* Without --admin-token a client that is not on loopback gets 403 from the
+ * admin plane (and the API as usual); with it, the token lets it in.
+ * Skipped on a host with no non-loopback IPv4 address. */
+static void test_admin_non_loopback(void **state)
+{
+    (void)state;
+    uint32_t addr = local_non_loopback();
+    if (!addr)
+        skip();
+    static const char *const ANY[] = {"--host", "0.0.0.0", NULL};
+    server *s = start(ANY);
+    char out[8192];
+    exchange_at(addr, s->port, "GET /__specmock/health HTTP/1.1\r\nHost: x\r\n"
+                               "Connection: close\r\n\r\n", out, sizeof out);
+    ASSERT_CONTAINS(out, "HTTP/1.1 403 Forbidden\r\n", "status line");
+    ASSERT_CONTAINS(out, "\r\n\r\n" LOOPBACK_403, "body");
+    exchange_at(addr, s->port, "POST " FAULTS " HTTP/1.1\r\nHost: x\r\n"
+                               "Content-Length: 30\r\nConnection: close\r\n\r\n"
+                               "{\"operation\":\"*\",\"status\":503}", out, sizeof out);
+    ASSERT_CONTAINS(out, "HTTP/1.1 403 Forbidden\r\n", "status line");
+    EXPECT_FAULTS(s, ""); /* the refused POST added nothing */
+    exchange_at(addr, s->port, "GET " DASH1 " HTTP/1.1\r\nHost: x\r\n"
+                               "Authorization: Bearer " DEFAULT_KEY "\r\n"
+                               "Connection: close\r\n\r\n", out, sizeof out);
+    ASSERT_CONTAINS(out, "HTTP/1.1 200 OK\r\n", "API status line");
+    ASSERT_CONTAINS(out, "\r\n\r\n" EMPTY_LIST, "API body");
+    server_cleanup(s);
+
+    static const char *const ANY_TOKEN[] = {"--host", "0.0.0.0", "--admin-token", "T0ken", NULL};
+    s = start(ANY_TOKEN);
+    exchange_at(addr, s->port, "GET /__specmock/health HTTP/1.1\r\nHost: x\r\n"
+                               "Connection: close\r\n\r\n", out, sizeof out);
+    ASSERT_CONTAINS(out, "HTTP/1.1 401 Unauthorized\r\n", "status line");
+    ASSERT_CONTAINS(out, "\r\n\r\n" TOKEN_401, "body");
+    exchange_at(addr, s->port, "GET /__specmock/health HTTP/1.1\r\nHost: x\r\n"
+                               "Authorization: Bearer T0ken\r\n"
+                               "Connection: close\r\n\r\n", out, sizeof out);
+    ASSERT_CONTAINS(out, "HTTP/1.1 200 OK\r\n", "status line");
+    ASSERT_CONTAINS(out, "\"status\":\"ok\"", "body");
+    server_cleanup(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1131,6 +1223,7 @@ int main(void)
         cmocka_unit_test(test_bad_bodies),
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_admin_token),
+        cmocka_unit_test(test_admin_non_loopback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
