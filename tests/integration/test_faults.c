@@ -660,6 +660,32 @@ static void test_latency(void **state)
     server_cleanup(s);
 }
 
+/* Two requests pipelined on one connection, the first delayed: the answers
+ * come in request order (HTTP/1.1), the delayed one first. */
+static void test_latency_pipelined(void **state)
+{
+    (void)state;
+    server *s = start(NULL);
+    ADD_RULE(s, "{\"operation\":\"dashboards_list\",\"latency_ms\":150,\"times\":1}",
+             RULE(1, "dashboards_list", null, "[150,150]", false, 1, 0, "1.0", "null", 0, 0));
+    static const char REQS[] =
+        "GET " DASH1 " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " DEFAULT_KEY "\r\n\r\n"
+        "GET " API1 "/nope/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " DEFAULT_KEY "\r\n"
+        "Connection: close\r\n\r\n";
+    char out[8192];
+    assert_true(raw_exchange(s, REQS, sizeof REQS - 1, false, out, sizeof out, 5000) > 0);
+    const char *first = strstr(out, "HTTP/1.1 200 OK\r\n");
+    const char *second = strstr(out, "HTTP/1.1 404 Not Found\r\n");
+    assert_non_null(first);
+    assert_non_null(second);
+    assert_true(first < second);
+    ASSERT_CONTAINS(first, "\r\n\r\n" EMPTY_LIST "HTTP/1.1 404", "first answer's body");
+    ASSERT_CONTAINS(second, "\r\n\r\n{\"type\":\"invalid_request\",\"code\":\"not_found\","
+                            "\"detail\":\"Not found.\",\"attr\":null}", "second answer's body");
+    list_ok(s);
+    server_cleanup(s);
+}
+
 /* Delayed answers are held by timers, not by blocking the loop: several at
  * once all complete with their exact answers. */
 static void test_latency_parallel(void **state)
@@ -929,6 +955,42 @@ static void test_bad_bodies(void **state)
                 "\"rate_limit\":null}",
              RULE(2, "dashboards_list", null, "[5,5]", false, null, 0, "1.0", "null", 0, 0));
     list_ok(s);
+    server_cleanup(s);
+}
+
+/* At most FAULTS_MAX_RULES (1000) rules are held; an array that would pass
+ * the cap is refused whole. */
+static void test_rule_cap(void **state)
+{
+    (void)state;
+    server *s = start(NULL);
+    size_t cap = 1001 * 48 + 16, n = 0;
+    char *arr = malloc(cap);
+    assert_non_null(arr);
+    arr[n++] = '[';
+    for (int i = 0; i < 1001; i++)
+        n += (size_t)snprintf(arr + n, cap - n, "%s{\"operation\":\"*\",\"latency_ms\":0}",
+                              i ? "," : "");
+    arr[n++] = ']';
+    arr[n] = '\0';
+    REFUSED(s, arr, "\"faults: at most 1000 rules are held (0 now); clear them first\"");
+    /* 1000 fit */
+    arr[n - 1 - strlen(",{\"operation\":\"*\",\"latency_ms\":0}")] = ']';
+    arr[n - strlen(",{\"operation\":\"*\",\"latency_ms\":0}")] = '\0';
+    http_resp r;
+    admin(s, "POST", FAULTS, arr, &r);
+    ASSERT_STATUS(&r, 201);
+    ASSERT_FIELD(&r, "999.id", "1000");
+    http_resp_free(&r);
+    REFUSED(s, "{\"operation\":\"*\",\"status\":503}",
+            "\"faults: at most 1000 rules are held (1000 now); clear them first\"");
+    list_ok(s); /* the first rule fires (latency 0) on every call */
+    admin(s, "GET", FAULTS, NULL, &r);
+    ASSERT_FIELD(&r, "results.0.fired", "1");
+    ASSERT_FIELD(&r, "results.1.matched", "0");
+    ASSERT_FIELD(&r, "results.999.id", "1000");
+    http_resp_free(&r);
+    free(arr);
     server_cleanup(s);
 }
 
@@ -1216,11 +1278,13 @@ int main(void)
         cmocka_unit_test(test_drop_journal),
         cmocka_unit_test(test_latency),
         cmocka_unit_test(test_latency_parallel),
+        cmocka_unit_test(test_latency_pipelined),
         cmocka_unit_test(test_latency_client_gone),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_faults_leave_generated_values),
         cmocka_unit_test(test_clear),
         cmocka_unit_test(test_bad_bodies),
+        cmocka_unit_test(test_rule_cap),
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_admin_token),
         cmocka_unit_test(test_admin_non_loopback),
