@@ -1,11 +1,14 @@
 /*
  * test_faults.c — the fault schedule and the keys of the admin plane
  * (issue 5; runtime/faults.h, runtime/admin.h), driven over real HTTP:
- * forced statuses with the API's own envelopes, "*" rules, after / times /
- * probability, rate_limit (429 + Retry-After), drop, latency (fixed, range,
- * in parallel, a client gone before the delayed answer, a held answer at
- * shutdown), determinism under --seed, clearing (DELETE, reset), refused
- * rule bodies, POST /__specmock/keys and --admin-token.
+ * forced statuses with the API's own envelopes (and no handler run), "*"
+ * rules, after / times / probability and rule order, rate_limit (429 +
+ * Retry-After), drop (alone, after a latency, in the journals), latency
+ * (fixed, range, HEAD, in parallel, pipelined, a client gone before the
+ * delayed answer, a held answer at shutdown), determinism under --seed
+ * (and after clearing; generated values untouched), clearing (DELETE,
+ * reset), refused rule bodies and the rule cap, POST /__specmock/keys,
+ * --admin-token and clients that are not on loopback.
  *
  * Forced answers are off-contract by design, so this binary journals
  * nothing for the contract gate (tests/integration/CMakeLists.txt).
@@ -14,8 +17,8 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
-#include <ifaddrs.h>
 #include <curl/curl.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
