@@ -71,13 +71,15 @@ void respond_status_error(sm_reply *r, int status, int retry_after)
         return;
     }
     if (status == 429) {
-        /* DRF's Throttled text: "second" when the wait is 1 */
+        /* DRF's Throttled text: "second" when the wait is 1.  A forced 429
+         * without a window (a status rule) waits 1 s: the Retry-After
+         * header says the same as the detail. */
+        int wait = retry_after > 0 ? retry_after : 1;
         respond_errorf(r, SM_ERR_THROTTLED,
                        "Request was throttled. Expected available in %d "
                        "second%s.",
-                       retry_after > 0 ? retry_after : 1,
-                       retry_after > 1 ? "s" : "");
-        r->retry_after = retry_after;
+                       wait, wait > 1 ? "s" : "");
+        r->retry_after = wait;
         return;
     }
     for (int e = 0; e < SM_ERR__COUNT; e++)

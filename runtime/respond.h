@@ -57,7 +57,8 @@ void respond_errorf(sm_reply *r, sm_err e, const char *fmt, ...)
 
 /* A forced status (fault injection) with the API's envelope for it: the
  * catalogue's row for that status (400: invalid_input; 429: throttled with
- * DRF's "Expected available in N seconds." and Retry-After), else
+ * DRF's "Expected available in N seconds." and Retry-After: N, N being
+ * retry_after, or 1 when it is 0), else
  * server_error / invalid_request with code "error". */
 void respond_status_error(sm_reply *r, int status, int retry_after);
 

@@ -29,13 +29,14 @@
 #include "pytext.h"
 #include "validate.h"
 
-/* A reply held back by a fault's latency, sent by its timer. */
+/* A reply held back by a fault's latency, sent (or dropped) by its timer. */
 typedef struct pending {
     struct pending *next, **prev;
     struct evhttp_request *req;
     struct event *timer;
     struct evbuffer *body;
     int status;
+    int drop; /* 1: close the connection instead of answering */
 } pending;
 
 struct sm_server {
@@ -432,6 +433,18 @@ static void pending_free(pending *p)
     free(p);
 }
 
+/* A dropped connection: FIN before any byte of an answer; the reply then
+ * fails to write and evhttp frees the connection.  A request whose peer
+ * already left (detached: no connection) is only freed. */
+static void drop_reply(struct evhttp_request *req)
+{
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    if (bev)
+        shutdown(bufferevent_getfd(bev), SHUT_RDWR);
+    evhttp_send_reply(req, 500, "Dropped", NULL);
+}
+
 static void send_held(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd;
@@ -439,13 +452,17 @@ static void send_held(evutil_socket_t fd, short what, void *arg)
     pending *p = arg;
     /* a peer that left meanwhile: evhttp detached the request and frees it
      * here without writing (libevent 2.1 evhttp_send_reply) */
-    evhttp_send_reply(p->req, p->status, respond_reason(p->status), p->body);
+    if (p->drop)
+        drop_reply(p->req);
+    else
+        evhttp_send_reply(p->req, p->status, respond_reason(p->status), p->body);
     pending_free(p);
 }
 
-/* Sends the reply after delay_ms; 0, or -1 (then the caller sends now). */
+/* Sends the reply (drop: closes the connection) after delay_ms; 0, or -1
+ * (then the caller does it now). */
 static int hold_reply(sm_server *s, struct evhttp_request *req, int status,
-                      struct evbuffer *body, int64_t delay_ms)
+                      struct evbuffer *body, int64_t delay_ms, int drop)
 {
     struct evhttp_connection *conn = evhttp_request_get_connection(req);
     struct event_base *base = conn ? evhttp_connection_get_base(conn) : NULL;
@@ -464,6 +481,7 @@ static int hold_reply(sm_server *s, struct evhttp_request *req, int status,
     p->req = req;
     p->status = status;
     p->body = body;
+    p->drop = drop;
     p->next = s->held;
     p->prev = &s->held;
     if (s->held)
@@ -535,7 +553,8 @@ static void server_cb(struct evhttp_request *req, void *arg)
     size_t sent_len = rq.method == SM_M_HEAD || rep.drop ? 0 : rep.body.len;
     if (!admin) {
         const sm_app *app = s->app;
-        if (app->journal && !rep.drop) /* a drop answered nothing */
+        /* the file journal lists answered requests: a drop sent none */
+        if (app->journal && !rep.drop)
             journal_record(app->journal, rep.op_id, rq.method_name, rq.path,
                            rq.query, rep.status, ctype, rep.body.p, sent_len);
         if (app->history) {
@@ -557,11 +576,9 @@ static void server_cb(struct evhttp_request *req, void *arg)
                  rq.path, rq.query, rep.drop ? 0 : rep.status, ms);
     }
     if (rep.drop) {
-        /* a dropped connection: FIN before any byte of an answer; the reply
-         * below then fails to write and evhttp frees the connection */
-        if (bev)
-            shutdown(bufferevent_getfd(bev), SHUT_RDWR);
-        evhttp_send_reply(req, 500, "Dropped", NULL);
+        /* latency_ms with drop waits, then closes (faults.h) */
+        if (rep.delay_ms <= 0 || hold_reply(s, req, 0, NULL, rep.delay_ms, 1) < 0)
+            drop_reply(req);
         reply_free(&rep);
         return;
     }
@@ -585,7 +602,7 @@ static void server_cb(struct evhttp_request *req, void *arg)
         if (!ob || evbuffer_add_reference(ob, p, len, free_body, NULL) < 0)
             free(p);
     }
-    if (rep.delay_ms > 0 && hold_reply(s, req, rep.status, ob, rep.delay_ms) == 0) {
+    if (rep.delay_ms > 0 && hold_reply(s, req, rep.status, ob, rep.delay_ms, 0) == 0) {
         reply_free(&rep);
         return;
     }
