@@ -582,12 +582,17 @@ void admin_handle(const sm_app *app, const sm_request *rq, int loopback,
                               "others");
         return;
     }
-    const char *name = rq->path + sizeof SM_ADMIN_PREFIX - 1;
-    if (rq->path[sizeof SM_ADMIN_PREFIX - 2] == '\0')
-        name = "";
+    /* the endpoint name: what follows the prefix, one trailing '/' allowed
+     * (admin_owns() guarantees the prefix, perhaps without its slash) */
+    const char *name = rq->path + sizeof SM_ADMIN_PREFIX - 2;
+    name += *name == '/';
+    size_t nlen = strlen(name);
+    if (nlen && name[nlen - 1] == '/')
+        nlen--;
     const struct endpoint *ep = NULL;
     for (size_t i = 0; i < sizeof endpoints / sizeof *endpoints && !ep; i++)
-        if (!strcmp(endpoints[i].name, name))
+        if (strlen(endpoints[i].name) == nlen &&
+            !strncmp(endpoints[i].name, name, nlen))
             ep = &endpoints[i];
     if (!ep) {
         strbuf names = STRBUF_INIT;

@@ -127,6 +127,12 @@ static void test_unknown_endpoint_and_method(void **state)
     admin(s, "GET", "/__specmock", NULL, &r);
     ASSERT_STATUS(&r, 404);
     http_resp_free(&r);
+    admin(s, "GET", "/__specmock/health/", NULL, &r); /* one trailing slash */
+    ASSERT_STATUS(&r, 200);
+    http_resp_free(&r);
+    admin(s, "GET", "/__specmock/health//", NULL, &r);
+    ASSERT_STATUS(&r, 404);
+    http_resp_free(&r);
     /* a path that only starts like the prefix is the API's */
     http(s, "GET", "/__specmockery", NULL, &r);
     ASSERT_NOT_FOUND(&r);
