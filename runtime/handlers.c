@@ -189,6 +189,7 @@ static sm_render_ctx make_ctx(const sm_app *app, const sm_call *c, int64_t id)
     ctx.params = c ? c->params : NULL;
     ctx.user_by_uuid = user_by_uuid;
     ctx.user_arg = (void *)app;
+    ctx.defaults = app->rt ? app->rt->defaults : NULL;
     return ctx;
 }
 
@@ -484,6 +485,7 @@ int handlers_resolve(sm_app *app, strbuf *err)
             goto fail;
     for (uint16_t i = 0; i < api->nresources; i++)
         resolve_facets(app, i);
+    rt->defaults = render_defaults_new(api);
     return 0;
 fail:
     handlers_release(app);
@@ -507,6 +509,7 @@ void handlers_release(sm_app *app)
         json_decref(rt->res[i].rows);
         json_decref(rt->res[i].ancestor_obj);
     }
+    render_defaults_free(rt->defaults);
     free(rt->res);
     free(rt->ops);
     free(rt);
@@ -537,13 +540,16 @@ static int record_key(const sm_app *app, int ri, const json_t *full,
 }
 
 /* Stores full (and its list projection, and its key in the index; old_key:
- * the key it had, removed when it changed). */
-static int put_record(const sm_app *app, sm_txn *txn, int ri, int64_t project,
-                      uint64_t parent, uint64_t seq, const json_t *full,
-                      const json_t *input, const char *old_key)
+ * the key it had, removed when it changed).  json (may be NULL): receives
+ * the stored text of full (malloc'd, *json_len bytes) on success, so that
+ * an answer showing full as stored does not print it a second time. */
+static int put_record_json(const sm_app *app, sm_txn *txn, int ri,
+                           int64_t project, uint64_t parent, uint64_t seq,
+                           const json_t *full, const json_t *input,
+                           const char *old_key, char **json, size_t *json_len)
 {
     const sm_resource *res = &app->api->resources[ri];
-    json_t *item = render_project(app->api, list_model(res), full);
+    json_t *item = render_project(app->api, app->rt->defaults, list_model(res), full);
     size_t flen, llen;
     char *fj = jsonio_dumps(full, &flen), *lj = jsonio_dumps(item, &llen);
     uint16_t ns = app->ns[ri];
@@ -566,10 +572,23 @@ static int put_record(const sm_app *app, sm_txn *txn, int ri, int64_t project,
             rc = store_key_put(txn, ns, project, parent, k.p, k.len, seq);
     }
     strbuf_free(&k);
-    free(fj);
+    if (json && rc == STORE_OK) {
+        *json = fj;
+        *json_len = flen;
+    } else {
+        free(fj);
+    }
     free(lj);
     json_decref(item);
     return rc;
+}
+
+static int put_record(const sm_app *app, sm_txn *txn, int ri, int64_t project,
+                      uint64_t parent, uint64_t seq, const json_t *full,
+                      const json_t *input, const char *old_key)
+{
+    return put_record_json(app, txn, ri, project, parent, seq, full, input,
+                           old_key, NULL, NULL);
 }
 
 /* The sequence of the record of ri under parent named by kv (NULL: the
@@ -1292,7 +1311,7 @@ static void h_list(const sm_app *app, sm_call *c, sm_reply *rep)
         size_t i;
         json_t *row;
         json_array_foreach(rt->rows, i, row) {
-            json_t *li = render_project(app->api, list_model(c->res), row);
+            json_t *li = render_project(app->api, app->rt->defaults, list_model(c->res), row);
             size_t len;
             char *lj = jsonio_dumps(li, &len);
             collect_visit(&a, i + 1, 0, "", 0, lj, len);
@@ -1474,16 +1493,19 @@ static void h_create(const sm_app *app, sm_call *c, sm_reply *rep)
         free(old_key);
         return;
     }
-    rc = put_record(app, txn, c->ri, c->project, c->parent_seq, seq, full,
-                        c->input, old_key);
+    char *fj = NULL;
+    size_t flen = 0;
+    rc = put_record_json(app, txn, c->ri, c->project, c->parent_seq, seq, full,
+                         c->input, old_key, &fj, &flen);
     if (rc == STORE_OK)
         rc = store_commit(txn);
     else
         store_abort(txn);
     if (rc == STORE_OK)
-        success_json(rep, c->op, full);
+        success_bytes(rep, c->op, fj, flen); /* full as stored */
     else
         store_failed(rep, rc);
+    free(fj);
     free(old_key);
     json_decref(full);
 }
@@ -1547,21 +1569,29 @@ static void save_and_answer(const sm_app *app, sm_call *c, sm_txn *txn,
         strbuf_free(&ok);
         return;
     }
+    /* without live children the answer is rec exactly as stored */
+    int children = rtr(app, c->ri)->has_children;
+    char *rj = NULL;
+    size_t rlen = 0;
     if (rc == STORE_OK)
-        rc = put_record(app, txn, c->ri, c->project, c->parent_seq, seq, rec,
-                        c->input, have_old ? ok.p : NULL);
+        rc = put_record_json(app, txn, c->ri, c->project, c->parent_seq, seq,
+                             rec, c->input, have_old ? ok.p : NULL,
+                             children ? NULL : &rj, &rlen);
     strbuf_free(&ok);
-    if (rc == STORE_OK && rtr(app, c->ri)->has_children)
+    if (rc == STORE_OK && children)
         add_children(app, txn, c->ri, c->project, seq, rec);
     if (rc == STORE_OK) {
         rc = store_commit(txn);
         txn = NULL;
     }
     store_abort(txn);
-    if (rc == STORE_OK)
+    if (rc == STORE_OK && rj)
+        success_bytes(rep, c->op, rj, rlen);
+    else if (rc == STORE_OK)
         success_json(rep, c->op, rec);
     else
         store_failed(rep, rc);
+    free(rj);
 }
 
 static void h_update(const sm_app *app, sm_call *c, sm_reply *rep)
