@@ -303,73 +303,129 @@ json_t *jsonio_parse(const char *buf, size_t len, strbuf *msg)
 
 /* ---- output ----------------------------------------------------------- */
 
+/* Printed directly (no json_dumps plus a rewriting pass: this runs for every
+ * stored record and every answer).  The output is what json_dumps with
+ * JSON_COMPACT prints after the rewrite DRF's renderer implies: strings keep
+ * UTF-8 as is and escape '"', '\\', the C0 controls (\b \f \n \r \t, else
+ * \u00xx in lower-case hex) and U+2028/U+2029; floats are Python's repr;
+ * members in the object's (insertion) order. */
+static void dump_string(strbuf *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    strbuf_addc(out, '"');
+    size_t run = 0; /* start of the bytes not yet copied */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[8];
+        size_t elen = 2, skip = 1;
+        if (c == '"' || c == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)c;
+        } else if (c < 0x20) {
+            esc[0] = '\\';
+            switch (c) {
+            case '\b': esc[1] = 'b'; break;
+            case '\f': esc[1] = 'f'; break;
+            case '\n': esc[1] = 'n'; break;
+            case '\r': esc[1] = 'r'; break;
+            case '\t': esc[1] = 't'; break;
+            default:
+                memcpy(esc, "\\u00", 4);
+                esc[4] = hex[c >> 4];
+                esc[5] = hex[c & 15];
+                elen = 6;
+            }
+        } else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                   ((unsigned char)s[i + 2] == 0xA8 ||
+                    (unsigned char)s[i + 2] == 0xA9)) {
+            memcpy(esc, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+            elen = 6;
+            skip = 3;
+        } else {
+            continue;
+        }
+        strbuf_add(out, s + run, i - run);
+        strbuf_add(out, esc, elen);
+        i += skip - 1;
+        run = i + 1;
+    }
+    strbuf_add(out, s + run, n - run);
+    strbuf_addc(out, '"');
+}
+
+static void dump_value(strbuf *out, const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        size_t klen;
+        json_t *m;
+        int first = 1;
+        strbuf_addc(out, '{');
+        json_object_keylen_foreach((json_t *)v, k, klen, m) {
+            if (!first)
+                strbuf_addc(out, ',');
+            first = 0;
+            dump_string(out, k, klen);
+            strbuf_addc(out, ':');
+            dump_value(out, m);
+        }
+        strbuf_addc(out, '}');
+        break;
+    }
+    case JSON_ARRAY: {
+        size_t n = json_array_size(v);
+        strbuf_addc(out, '[');
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                strbuf_addc(out, ',');
+            dump_value(out, json_array_get(v, i));
+        }
+        strbuf_addc(out, ']');
+        break;
+    }
+    case JSON_STRING:
+        dump_string(out, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_INTEGER: {
+        char buf[24], *e = buf + sizeof buf, *p = e;
+        json_int_t x = json_integer_value(v);
+        /* magnitude as unsigned: INT64_MIN has no positive counterpart */
+        unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x
+                                     : (unsigned long long)x;
+        do
+            *--p = (char)('0' + u % 10);
+        while (u /= 10);
+        if (x < 0)
+            *--p = '-';
+        strbuf_add(out, p, (size_t)(e - p));
+        break;
+    }
+    case JSON_REAL: {
+        char repr[40];
+        pytext_float_repr(json_real_value(v), repr);
+        strbuf_adds(out, repr);
+        break;
+    }
+    case JSON_TRUE:
+        strbuf_add(out, "true", 4);
+        break;
+    case JSON_FALSE:
+        strbuf_add(out, "false", 5);
+        break;
+    default:
+        strbuf_add(out, "null", 4);
+        break;
+    }
+}
+
 void jsonio_dump(strbuf *out, const json_t *v)
 {
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY |
-                                JSON_REAL_PRECISION(17));
-    if (!s) {
+    if (!v) {
         strbuf_adds(out, "null");
         return;
     }
-    /* Rewrite what jansson prints differently from Python: floats, the hex
-     * case of \u escapes, and raw U+2028/U+2029 (DRF escapes those). */
-    size_t i = 0, n = strlen(s);
-    while (i < n) {
-        char c = s[i];
-        if (c == '"') {
-            size_t j = i + 1;
-            strbuf_addc(out, '"');
-            while (j < n && s[j] != '"') {
-                if (s[j] == '\\' && j + 1 < n) {
-                    if (s[j + 1] == 'u' && j + 5 < n) {
-                        char esc[6] = {'\\', 'u', 0, 0, 0, 0};
-                        for (int k = 0; k < 4; k++)
-                            esc[2 + k] = (char)tolower((unsigned char)s[j + 2 + k]);
-                        strbuf_add(out, esc, 6);
-                        j += 6;
-                    } else {
-                        strbuf_add(out, s + j, 2);
-                        j += 2;
-                    }
-                } else if ((unsigned char)s[j] == 0xE2 && j + 2 < n &&
-                           (unsigned char)s[j + 1] == 0x80 &&
-                           ((unsigned char)s[j + 2] == 0xA8 ||
-                            (unsigned char)s[j + 2] == 0xA9)) {
-                    strbuf_adds(out, (unsigned char)s[j + 2] == 0xA8
-                                         ? "\\u2028"
-                                         : "\\u2029");
-                    j += 3;
-                } else {
-                    strbuf_addc(out, s[j++]);
-                }
-            }
-            strbuf_addc(out, '"');
-            i = j + 1;
-        } else if (c == '-' || isdigit((unsigned char)c)) {
-            size_t j = i;
-            int real = 0;
-            while (j < n && strchr("-+0123456789.eE", s[j])) {
-                if (s[j] == '.' || s[j] == 'e' || s[j] == 'E')
-                    real = 1;
-                j++;
-            }
-            if (real) {
-                char tmp[64], repr[40];
-                size_t tl = j - i < sizeof tmp - 1 ? j - i : sizeof tmp - 1;
-                memcpy(tmp, s + i, tl);
-                tmp[tl] = '\0';
-                pytext_float_repr(strtod(tmp, NULL), repr);
-                strbuf_adds(out, repr);
-            } else {
-                strbuf_add(out, s + i, j - i);
-            }
-            i = j;
-        } else {
-            strbuf_addc(out, c);
-            i++;
-        }
-    }
-    free(s);
+    dump_value(out, v);
 }
 
 char *jsonio_dumps(const json_t *v, size_t *len)

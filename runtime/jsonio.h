@@ -1,6 +1,7 @@
 /*
  * jsonio.h — JSON in and out the way the mocked API's Python stack does it,
- * with jansson doing the parsing and printing.
+ * with jansson doing the parsing; the printing is done here, in one pass
+ * (it runs for every stored record and every answer).
  *
  * In:  jsonio_parse() reads a request body like DRF's JSONParser (UTF-8
  *      stream reader + json.load) and, on failure, words the error like

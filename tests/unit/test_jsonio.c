@@ -128,6 +128,12 @@ static void test_dump(void **state)
     expect_dump("\"\\u0001\\u001f\\\"\\\\\\n\"", "\"\\u0001\\u001f\\\"\\\\\\n\"");
     expect_dump("\"\\u2028 \\u2029 \\u00e9\"", "\"\\u2028 \\u2029 \xc3\xa9\"");
     expect_dump("{\"e\":\"1.5e3 not a number\"}", "{\"e\":\"1.5e3 not a number\"}");
+    /* the short escapes, NUL inside a string, '/' and DEL unescaped,
+     * escapes in keys, empty containers, the integer extremes */
+    expect_dump("\"\\b\\f\\r\\t\\u0000/\x7f\"", "\"\\b\\f\\r\\t\\u0000/\x7f\"");
+    expect_dump("{\"k\\n\\u2028\": {}, \"\": []}", "{\"k\\n\\u2028\":{},\"\":[]}");
+    expect_dump("[-9223372036854775808, 9223372036854775807, 0, -1]",
+                "[-9223372036854775808,9223372036854775807,0,-1]");
 }
 
 static void test_float_repr(void **state)
