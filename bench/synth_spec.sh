@@ -13,9 +13,10 @@
 # so the resulting server answers GET /api/environments/1/dashboards/1/ with
 # exactly the same work as the 47-operation build, except routing.  The paths
 # are siblings of the real ones one level under the prefix, named
-# "/dashboards_NNN" (same leading bytes as "/dashboards", so the router's
-# comparisons cannot stop at the first byte): the segment trie's fan-out at
-# that level grows by NRES literal children.
+# "/dashbo_NNN": as long as "dashboards" (10 bytes) and with the same leading
+# bytes, so the router's search among literal children, which orders them by
+# (length, bytes), has to compare bytes and cannot stop at the first one; the
+# segment trie's fan-out at that level grows from 10 to 10 + NRES.
 # Owned by the bench/ helper.  The output is build output: never committed.
 set -euo pipefail
 
@@ -42,7 +43,7 @@ model Synth$n {
 
 resource synth_$n {
   model  Synth$n
-  path   "/dashboards_$n"
+  path   "/dashbo_$n"
   scope  project
 
   list      GET     "/"        200  paginated
