@@ -705,7 +705,7 @@ static int parent_chain(const sm_app *app, sm_txn *txn, int write, int ri,
             return LOC_NEED_WRITE;
         rc = build_record(app, c, txn, pi, gseq, kv, NULL, &seq, &full);
     } else if (rc == STORE_OK) {
-        full = json_loadb(rec.full, rec.full_len, 0, NULL);
+        full = jsonio_load_stored(rec.full, rec.full_len);
         if (hidden_for(app, pi, rec.flags, SM_HIDE_RETRIEVE) ||
             not_owner(app, pi, full, c->key))
             rc = STORE_NOTFOUND;
@@ -852,7 +852,7 @@ int handlers_locate(const sm_app *app, sm_call *c, sm_reply *rep)
 const json_t *handlers_record(sm_call *c)
 {
     if (!c->record && c->found && c->rec.full)
-        c->record = json_loadb(c->rec.full, c->rec.full_len, 0, NULL);
+        c->record = jsonio_load_stored(c->rec.full, c->rec.full_len);
     return c->record;
 }
 
@@ -892,7 +892,7 @@ static int collect_visit(void *arg, uint64_t seq, unsigned flags,
     }
     item *it = &a->v[a->n++];
     it->seq = seq;
-    it->full = a->parse ? json_loadb(full, flen, 0, NULL) : NULL;
+    it->full = a->parse ? jsonio_load_stored(full, flen) : NULL;
     it->list = sm_xstrndup(list, len);
     it->list_len = len;
     return 0;
@@ -953,7 +953,7 @@ static int add_children(const sm_app *app, sm_txn *txn, int ri,
         sort_items(&a, rtr(app, ci)->order);
         json_t *arr = json_array();
         for (size_t k = 0; k < a.n; k++) {
-            json_t *v = json_loadb(a.v[k].list, a.v[k].list_len, 0, NULL);
+            json_t *v = jsonio_load_stored(a.v[k].list, a.v[k].list_len);
             if (v)
                 json_array_append_new(arr, v);
         }
@@ -1449,7 +1449,7 @@ static void h_create(const sm_app *app, sm_call *c, sm_reply *rep)
             if (res->id_field >= 0 &&
                 store_get(txn, ns, c->project, c->parent_seq, seq, &old) ==
                     STORE_OK) {
-                json_t *o = json_loadb(old.full, old.full_len, 0, NULL);
+                json_t *o = jsonio_load_stored(old.full, old.full_len);
                 const char *idf =
                     app->api->models[res->model].fields[res->id_field].name;
                 old_id = json_incref(json_object_get(o, idf));
@@ -1725,7 +1725,7 @@ static void h_move(const sm_app *app, sm_call *c, sm_reply *rep)
     long at = -1;
     if (rc == STORE_OK) {
         dst = tseq == c->seq ? json_incref(src)
-                             : json_loadb(trec.full, trec.full_len, 0, NULL);
+                             : jsonio_load_stored(trec.full, trec.full_len);
         at = item_id && src ? find_by_id(json_object_get(src, f), item_id) : -1;
         if (!dst || at < 0)
             rc = STORE_NOTFOUND;

@@ -37,6 +37,7 @@
 #include "jsonio.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -299,6 +300,320 @@ json_t *jsonio_parse(const char *buf, size_t len, strbuf *msg)
         return NULL;
     }
     return v;
+}
+
+/* ---- stored records ---------------------------------------------------- */
+
+/* A one-pass reader for the texts jsonio_dump wrote (the store's records):
+ * jansson's json_loadb costs about as much as the rest of a PATCH.  Anything
+ * outside that shape (whitespace is allowed; bad UTF-8, raw control
+ * characters, lone surrogates, leading zeros, overflowing numbers, depth over
+ * 2048) gives up, and the caller falls back to jansson. */
+typedef struct rd {
+    const char *p, *e;
+    int depth;
+    strbuf tmp; /* unescaped strings */
+} rd;
+
+static void rd_ws(rd *r)
+{
+    while (r->p < r->e && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' ||
+                           *r->p == '\r'))
+        r->p++;
+}
+
+static int rd_hex4(const char *p, unsigned *out)
+{
+    unsigned v = 0;
+    for (int k = 0; k < 4; k++) {
+        int c = (unsigned char)p[k], d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            return -1;
+        v = v << 4 | (unsigned)d;
+    }
+    *out = v;
+    return 0;
+}
+
+static void rd_utf8(strbuf *b, unsigned cp)
+{
+    char u[4];
+    size_t n;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | cp >> 6);
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | cp >> 12);
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | cp >> 18);
+        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    strbuf_add(b, u, n);
+}
+
+/* At the opening quote.  The string's bytes: either in place (*s, no
+ * escapes) or in r->tmp.  -1 on anything unexpected. */
+static int rd_string(rd *r, const char **s, size_t *n)
+{
+    const char *p = ++r->p, *run = p;
+    int escaped = 0;
+    strbuf_truncate(&r->tmp, 0);
+    for (;;) {
+        if (p >= r->e || (unsigned char)*p < 0x20)
+            return -1;
+        if (*p == '"')
+            break;
+        if (*p != '\\') {
+            p++;
+            continue;
+        }
+        escaped = 1;
+        strbuf_add(&r->tmp, run, (size_t)(p - run));
+        if (p + 1 >= r->e)
+            return -1;
+        char c = p[1], o;
+        p += 2;
+        switch (c) {
+        case '"': o = '"'; break;
+        case '\\': o = '\\'; break;
+        case '/': o = '/'; break;
+        case 'b': o = '\b'; break;
+        case 'f': o = '\f'; break;
+        case 'n': o = '\n'; break;
+        case 'r': o = '\r'; break;
+        case 't': o = '\t'; break;
+        case 'u': {
+            unsigned cp, lo;
+            if (r->e - p < 4 || rd_hex4(p, &cp) < 0)
+                return -1;
+            p += 4;
+            if (cp >= 0xDC00 && cp <= 0xDFFF)
+                return -1;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                if (r->e - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+                    rd_hex4(p + 2, &lo) < 0 || lo < 0xDC00 || lo > 0xDFFF)
+                    return -1;
+                p += 6;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            }
+            rd_utf8(&r->tmp, cp);
+            run = p;
+            continue;
+        }
+        default:
+            return -1;
+        }
+        strbuf_addc(&r->tmp, o);
+        run = p;
+    }
+    if (escaped) {
+        strbuf_add(&r->tmp, run, (size_t)(p - run));
+        *s = r->tmp.p ? r->tmp.p : "";
+        *n = r->tmp.len;
+    } else {
+        *s = run;
+        *n = (size_t)(p - run);
+    }
+    r->p = p + 1;
+    return 0;
+}
+
+static int rd_digits(const char **q, const char *e)
+{
+    const char *s = *q;
+    while (*q < e && isdigit((unsigned char)**q))
+        (*q)++;
+    return *q > s;
+}
+
+/* JSON's number grammar exactly: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static json_t *rd_number(rd *r)
+{
+    const char *p = r->p, *q = p;
+    int real = 0;
+    if (q < r->e && *q == '-')
+        q++;
+    if (q < r->e && *q == '0')
+        q++;
+    else if (!rd_digits(&q, r->e))
+        return NULL;
+    if (q < r->e && *q == '.') {
+        q++;
+        real = 1;
+        if (!rd_digits(&q, r->e))
+            return NULL;
+    }
+    if (q < r->e && (*q == 'e' || *q == 'E')) {
+        q++;
+        real = 1;
+        if (q < r->e && (*q == '+' || *q == '-'))
+            q++;
+        if (!rd_digits(&q, r->e))
+            return NULL;
+    }
+    char tmp[64];
+    size_t n = (size_t)(q - p);
+    if (n >= sizeof tmp)
+        return NULL;
+    memcpy(tmp, p, n);
+    tmp[n] = '\0';
+    char *end;
+    errno = 0;
+    json_t *v;
+    if (real) {
+        double d = strtod(tmp, &end);
+        if (errno == ERANGE && (d > 1.0 || d < -1.0))
+            return NULL; /* jansson: "real number overflow" */
+        v = *end ? NULL : json_real(d);
+    } else {
+        long long x = strtoll(tmp, &end, 10);
+        v = *end || errno == ERANGE ? NULL : json_integer((json_int_t)x);
+    }
+    if (v)
+        r->p = q;
+    return v;
+}
+
+static json_t *rd_value(rd *r)
+{
+    rd_ws(r);
+    if (r->p >= r->e)
+        return NULL;
+    const char *s;
+    size_t n;
+    switch (*r->p) {
+    case '{': {
+        if (++r->depth > 2048)
+            return NULL;
+        json_t *o = json_object();
+        r->p++;
+        rd_ws(r);
+        if (r->p < r->e && *r->p == '}') {
+            r->p++;
+            r->depth--;
+            return o;
+        }
+        for (;;) {
+            rd_ws(r);
+            if (r->p >= r->e || *r->p != '"' || rd_string(r, &s, &n) < 0)
+                break;
+            /* the key may live in r->tmp, which the value reuses */
+            char kb[128], *key = n < sizeof kb ? kb : malloc(n + 1);
+            if (!key)
+                abort();
+            memcpy(key, s, n);
+            key[n] = '\0';
+            rd_ws(r);
+            json_t *v = NULL;
+            if (r->p < r->e && *r->p == ':') {
+                r->p++;
+                v = rd_value(r);
+            }
+            int bad = !v || json_object_setn_new(o, key, n, v) < 0;
+            if (key != kb)
+                free(key);
+            if (bad)
+                break;
+            rd_ws(r);
+            if (r->p < r->e && *r->p == ',') {
+                r->p++;
+                continue;
+            }
+            if (r->p < r->e && *r->p == '}') {
+                r->p++;
+                r->depth--;
+                return o;
+            }
+            break;
+        }
+        json_decref(o);
+        return NULL;
+    }
+    case '[': {
+        if (++r->depth > 2048)
+            return NULL;
+        json_t *a = json_array();
+        r->p++;
+        rd_ws(r);
+        if (r->p < r->e && *r->p == ']') {
+            r->p++;
+            r->depth--;
+            return a;
+        }
+        for (;;) {
+            json_t *v = rd_value(r);
+            if (!v || json_array_append_new(a, v) < 0)
+                break;
+            rd_ws(r);
+            if (r->p < r->e && *r->p == ',') {
+                r->p++;
+                continue;
+            }
+            if (r->p < r->e && *r->p == ']') {
+                r->p++;
+                r->depth--;
+                return a;
+            }
+            break;
+        }
+        json_decref(a);
+        return NULL;
+    }
+    case '"':
+        return rd_string(r, &s, &n) < 0 ? NULL : json_stringn(s, n);
+    case 't':
+        if (r->e - r->p >= 4 && !memcmp(r->p, "true", 4)) {
+            r->p += 4;
+            return json_true();
+        }
+        return NULL;
+    case 'f':
+        if (r->e - r->p >= 5 && !memcmp(r->p, "false", 5)) {
+            r->p += 5;
+            return json_false();
+        }
+        return NULL;
+    case 'n':
+        if (r->e - r->p >= 4 && !memcmp(r->p, "null", 4)) {
+            r->p += 4;
+            return json_null();
+        }
+        return NULL;
+    default:
+        return rd_number(r);
+    }
+}
+
+json_t *jsonio_load_stored(const char *buf, size_t len)
+{
+    rd r = {.p = buf, .e = buf + len, .depth = 0, .tmp = STRBUF_INIT};
+    json_t *v = NULL;
+    rd_ws(&r);
+    if (r.p < r.e && (*r.p == '{' || *r.p == '['))
+        v = rd_value(&r);
+    rd_ws(&r);
+    if (v && r.p != r.e) {
+        json_decref(v);
+        v = NULL;
+    }
+    strbuf_free(&r.tmp);
+    return v ? v : json_loadb(buf, len, 0, NULL);
 }
 
 /* ---- output ----------------------------------------------------------- */
