@@ -302,7 +302,10 @@ json_t *render_update_ctx(const sm_api *api, int model, const json_t *stored,
             v = user_fill(f, input, ctx);
         if (!v) {
             const json_t *old = stored ? json_object_get(stored, f->name) : NULL;
-            v = old ? json_deep_copy(old) : default_value(api, defs, model, i);
+            /* shared, not copied: stored is only read after this, and
+             * every later change to the new record replaces whole members */
+            v = old ? json_incref((json_t *)old)
+                    : default_value(api, defs, model, i);
         }
         json_object_set_new(out, f->name, v ? v : json_null());
     }

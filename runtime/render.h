@@ -54,7 +54,9 @@ json_t *render_create(const sm_api *api, int model, const json_t *input,
                       const sm_render_ctx *ctx);
 json_t *render_update(const sm_api *api, int model, const json_t *stored,
                       const json_t *input);
-/* Same, with ctx for SM_FILL_USER when input carries the source field. */
+/* Same, with ctx for SM_FILL_USER when input carries the source field.
+ * The members kept from stored are shared with it (references): change the
+ * result's members by replacing them, never in place while stored lives. */
 json_t *render_update_ctx(const sm_api *api, int model, const json_t *stored,
                           const json_t *input, const sm_render_ctx *ctx);
 /* Recomputes the derived fields of rec in place: SM_FILL_SEGMENTS and
