@@ -42,7 +42,9 @@ test-sanitize: configure
 	  ctest --output-on-failure -j $(JOBS)
 
 # Throughput, latency, start-up and RSS against a bare evhttp server (bench/README.md).
+# Also builds specmock-1000 (the 1,000-operation spec: not in the default build).
 bench: build
+	cmake --build $(BUILD) -j $(JOBS) --target specmock-1000
 	./bench/run.sh
 
 # The libFuzzer binaries (clang) in $(BUILD)-fuzz/tests/fuzz/; campaigns: tests/fuzz/README.md.

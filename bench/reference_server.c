@@ -2,7 +2,8 @@
  *
  * A bare libevent evhttp server configured like specmock's (runtime/server.c:
  * same allowed methods, body/header limits, 30 s timeout, lingering close,
- * TCP_NODELAY on the listener and on every accepted connection) that answers
+ * TCP_NODELAY on the listener, which Linux copies to every accepted socket,
+ * so no per-request setsockopt) that answers
  * every request with 200 and one fixed JSON body of --size bytes.  It does no
  * routing, auth, validation, storage or rendering: the distance between it
  * and specmock is what specmock's own work costs.
@@ -23,7 +24,6 @@
 #include <sys/socket.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -56,14 +56,6 @@ static char *make_body(size_t n)
 static void on_request(struct evhttp_request *req, void *arg)
 {
     (void)arg;
-    /* Same per-request TCP_NODELAY as specmock (evhttp leaves Nagle on). */
-    struct evhttp_connection *conn = evhttp_request_get_connection(req);
-    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
-    if (bev) {
-        int one = 1;
-        setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY, &one,
-                   sizeof one);
-    }
     struct evkeyvalq *out = evhttp_request_get_output_headers(req);
     evhttp_add_header(out, "Content-Type", "application/json");
     struct evbuffer *ob = evbuffer_new();

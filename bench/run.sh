@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # bench/run.sh — specmock against a bare evhttp reference server.
 #
-#   ./bench/run.sh            full run (DURATION=5 s per load step)
-#   ./bench/run.sh --smoke    1 s steps, 4 connections: only checks that the
-#                             table is produced (ctest bench_smoke, < 20 s)
+#   ./bench/run.sh            full run (RUNS=3 runs of DURATION=3 s per load
+#                             step, medians reported)
+#   ./bench/run.sh --smoke    1 run of 1 s per step, 4 connections: only
+#                             checks that the table is produced (ctest
+#                             bench_smoke, < 20 s)
 #
 # Environment (all optional):
 #   SPECMOCK_BIN   server under test        (default: build/specmock)
+#   SPECMOCK_1000_BIN  the same server built from the spec plus ~950
+#                  synthetic operations (default: build/bench/specmock-1000,
+#                  target specmock-1000; the step is skipped if it is absent)
 #   REF_BIN        reference server         (default: build/bench/specmock-bench-ref,
 #                  else compiled from bench/reference_server.c with cc)
-#   DURATION       seconds per wrk step     (default 5; smoke 1)
+#   DURATION       seconds per wrk run      (default 3; smoke 1)
+#   RUNS           wrk runs per step; the table shows their medians
+#                  (default 3; smoke 1)
 #   CONNECTIONS    wrk -c                   (default 16; smoke 4)
 #   STARTUPS       start-up samples/server  (default 5; smoke 1)
 #   WARMUP         seconds of unmeasured wrk before each step (default 1; smoke 0)
@@ -28,15 +35,17 @@ SMOKE=0
 for a in "$@"; do
   case "$a" in
     --smoke) SMOKE=1 ;;
-    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$a'" >&2; exit 2 ;;
   esac
 done
 
 if [ "$SMOKE" = 1 ]; then
   DURATION=${DURATION:-1}; CONNECTIONS=${CONNECTIONS:-4}; STARTUPS=${STARTUPS:-1}; WARMUP=${WARMUP:-0}
+  RUNS=${RUNS:-1}
 else
-  DURATION=${DURATION:-5}; CONNECTIONS=${CONNECTIONS:-16}; STARTUPS=${STARTUPS:-5}; WARMUP=${WARMUP:-1}
+  DURATION=${DURATION:-3}; CONNECTIONS=${CONNECTIONS:-16}; STARTUPS=${STARTUPS:-5}; WARMUP=${WARMUP:-1}
+  RUNS=${RUNS:-3}
 fi
 THREADS=1
 KEY=phx_specmock_dev
@@ -45,6 +54,7 @@ NDASH=100
 REF_SIZE=1024
 PIN=${PIN:-1}
 SPECMOCK_BIN=${SPECMOCK_BIN:-$root/build/specmock}
+SPECMOCK_1000_BIN=${SPECMOCK_1000_BIN:-$root/build/bench/specmock-1000}
 RESULTS_DIR=${BENCH_RESULTS_DIR:-$here/results}
 API=/api/environments/1/dashboards/
 
@@ -210,16 +220,11 @@ to_us() {  # 123.45us | 1.23ms | 1.00s -> microseconds
     else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.1f", v * 1e6 }
     else printf "nan" }'
 }
-run_wrk() {
+median() { sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+# One wrk run of DURATION s: "rps p50_us p99_us non2xx errors".
+wrk_once() {
   local label=$1 url=$2; shift 2
   local out=$work/wrk-$label.txt
-  say "wrk $label: $url (${DURATION}s, -c$CONNECTIONS)"
-  if [ "$WARMUP" -gt 0 ]; then
-    SPECMOCK_KEY=$KEY timeout -k 2 $((WARMUP + 15)) "${WRK_PIN[@]}" \
-      wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 2s \
-      -H "Authorization: Bearer $KEY" "$@" "$url" >/dev/null 2>&1 \
-      || die "wrk warm-up for $label failed or timed out"
-  fi
   SPECMOCK_KEY=$KEY timeout -k 2 $((DURATION + 15)) "${WRK_PIN[@]}" \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 2s --latency \
     -H "Authorization: Bearer $KEY" "$@" "$url" >"$out" 2>&1 \
@@ -232,6 +237,27 @@ run_wrk() {
   errs=$(awk '/Socket errors:/ {gsub(/,/, ""); print $4 + $6 + $8 + $10}' "$out")
   [ -n "$rps" ] && [ -n "$p50" ] && [ -n "$p99" ] || { cat "$out" >&2; die "cannot parse wrk output for $label"; }
   echo "$rps $(to_us "$p50") $(to_us "$p99") ${non2xx:-0} ${errs:-0}"
+}
+# run_wrk LABEL URL [wrk args...]: WARMUP s unmeasured, then RUNS runs;
+# prints the median rps, median p50, median p99 and the summed non-2xx and
+# socket errors of all runs.
+run_wrk() {
+  local label=$1 url=$2; shift 2
+  say "wrk $label: $url ($RUNS x ${DURATION}s, -c$CONNECTIONS)"
+  if [ "$WARMUP" -gt 0 ]; then
+    SPECMOCK_KEY=$KEY timeout -k 2 $((WARMUP + 15)) "${WRK_PIN[@]}" \
+      wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout 2s \
+      -H "Authorization: Bearer $KEY" "$@" "$url" >/dev/null 2>&1 \
+      || die "wrk warm-up for $label failed or timed out"
+  fi
+  local r rs=() p50s=() p99s=() bad=0 errs=0 a b c d e
+  for ((r = 1; r <= RUNS; r++)); do
+    read -r a b c d e < <(wrk_once "$label-$r" "$url" "$@")
+    rs+=("$a") p50s+=("$b") p99s+=("$c")
+    bad=$((bad + d)) errs=$((errs + e))
+  done
+  echo "$(printf '%s\n' "${rs[@]}" | median) $(printf '%s\n' "${p50s[@]}" | median)" \
+       "$(printf '%s\n' "${p99s[@]}" | median) $bad $errs"
 }
 
 # ---- specmock -----------------------------------------------------------------
@@ -249,14 +275,20 @@ http_status "$SRV_PORT" "$API"
 [ "$STATUS" = 200 ] || die "specmock does not answer 200 on $API"
 sm_rss_idle=$(rss_kb "$SM_PID") sm_anon_idle=$(rss_anon_kb "$SM_PID")
 
+# create_dashboards BASE: NDASH dashboards through one curl invocation.
+create_dashboards() {
+  local i
+  for ((i = 1; i <= NDASH; i++)); do
+    printf 'url = "%s%s"\nrequest = "POST"\nheader = "Authorization: Bearer %s"\nheader = "Content-Type: application/json"\ndata = "{\\"name\\": \\"Dashboard %d\\", \\"description\\": \\"bench fixture %d\\"}"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\n' \
+      "$1" "$API" "$KEY" "$i" "$i"
+    [ "$i" -lt "$NDASH" ] && echo next
+  done >"$work/create.curl"
+  local created
+  created=$(timeout 60 curl -sS --max-time 10 -K "$work/create.curl" | grep -c '^201$' || true)
+  [ "$created" = "$NDASH" ] || die "created $created of $NDASH dashboards"
+}
 say "creating $NDASH dashboards"
-for ((i = 1; i <= NDASH; i++)); do
-  printf 'url = "%s%s"\nrequest = "POST"\nheader = "Authorization: Bearer %s"\nheader = "Content-Type: application/json"\ndata = "{\\"name\\": \\"Dashboard %d\\", \\"description\\": \\"bench fixture %d\\"}"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\n' \
-    "$SM" "$API" "$KEY" "$i" "$i"
-  [ "$i" -lt "$NDASH" ] && echo next
-done >"$work/create.curl"
-created=$(timeout 60 curl -sS --max-time 10 -K "$work/create.curl" | grep -c '^201$' || true)
-[ "$created" = "$NDASH" ] || die "created $created of $NDASH dashboards"
+create_dashboards "$SM"
 
 one_bytes=$(curl -sS --max-time 5 -o "$work/one.json" -w '%{size_download}' \
   -H "Authorization: Bearer $KEY" "$SM${API}1/")
@@ -271,6 +303,25 @@ read -r sm_patch_rps sm_patch_p50 sm_patch_p99 sm_patch_bad sm_patch_err < <(run
 sm_rss_load=$(rss_kb "$SM_PID") sm_anon_load=$(rss_anon_kb "$SM_PID")
 sm_total=$(curl -sS --max-time 5 -H "Authorization: Bearer $KEY" "$SM$API?limit=1" | sed -n 's/^{"count":\([0-9]*\).*/\1/p')
 stop_server "$SM_PID"
+
+# ---- specmock built from the 1,000-operation spec ------------------------------
+# Same runtime and the same dashboards; only the routing table differs.
+sm1k_ops="" sm1k_one_rps=""
+if [ -x "$SPECMOCK_1000_BIN" ]; then
+  mkdir -p "$work/db1000"
+  start_server specmock-1000 "$SPECMOCK_1000_BIN" --host "$HOST" --port 0 --db "$work/db1000"
+  SM1K_PID=$SRV_PID SM1K=http://$HOST:$SRV_PORT
+  sm1k_ops=$(sed -n 's/.*(\([0-9]*\) operations).*/\1/p' "$work/specmock-1000.out" | head -1)
+  create_dashboards "$SM1K"
+  one1k_bytes=$(curl -sS --max-time 5 -o /dev/null -w '%{size_download}' \
+    -H "Authorization: Bearer $KEY" "$SM1K${API}1/")
+  [ "$one1k_bytes" = "$one_bytes" ] || die "specmock-1000 answers $one1k_bytes bytes, specmock $one_bytes"
+  read -r sm1k_one_rps sm1k_one_p50 sm1k_one_p99 sm1k_one_bad sm1k_one_err < <(run_wrk sm1000-get-one "$SM1K${API}1/")
+  stop_server "$SM1K_PID"
+else
+  say "no $SPECMOCK_1000_BIN (cmake --build build --target specmock-1000): 1,000-operation step skipped"
+fi
+sm_ops=$(sed -n 's/.*(\([0-9]*\) operations).*/\1/p' "$work/specmock.out" | head -1)
 
 # ---- reference ----------------------------------------------------------------
 start_server ref "$REF_BIN" --host "$HOST" --port 0 --size "$REF_SIZE"
@@ -308,6 +359,20 @@ row() {  # row NAME sm_prefix ref_prefix target bytes_sm bytes_ref
     "$bs" "$br" "$(( ${!sbad} + ${!serr} ))"
 }
 
+# The 1,000-operation row: ratio to the reference and to the real spec's GET.
+row1k() {
+  if [ -z "$sm1k_one_rps" ]; then
+    echo "| GET one, 1,000-op spec | — | — | — | not run (no specmock-1000 binary) | — | — | — | — |"
+    return
+  fi
+  local rt r47; rt=$(ratio "$sm1k_one_rps" "$ref_one_rps"); r47=$(ratio "$sm1k_one_rps" "$sm_one_rps")
+  printf '| GET one, %s-op spec | %s | %s | %s | %s× the %s-op GET: ≥ 0.95 %s | %s / %s | %s / %s | %s / %s | %s |\n' \
+    "${sm1k_ops:-?}" "$(fmt0 "$sm1k_one_rps")" "$(fmt0 "$ref_one_rps")" "$rt" "$r47" "${sm_ops:-?}" \
+    "$(verdict "$r47" '>=' 0.95)" "$(us "$sm1k_one_p50")" "$(us "$sm1k_one_p99")" \
+    "$(us "$ref_one_p50")" "$(us "$ref_one_p99")" "$one_bytes" "$REF_SIZE" \
+    "$(( sm1k_one_bad + sm1k_one_err ))"
+}
+
 p99_max=$(printf '%s\n' "$sm_one_p99" "$sm_list_p99" "$sm_post_p99" "$sm_patch_p99" | sort -g | tail -1)
 ref_p99_max=$(printf '%s\n' "$ref_one_p99" "$ref_list_p99" "$ref_post_p99" "$ref_patch_p99" | sort -g | tail -1)
 stamp=$(date -u +%Y-%m-%dT%H-%M-%SZ)
@@ -319,7 +384,7 @@ report() {
 # specmock benchmark — $(date -u '+%Y-%m-%d %H:%M:%S UTC') ($mode)
 
 Machine: $NCPU CPUs, ${cpu:-unknown CPU}, Linux $(uname -r).
-Load: \`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency\` on 127.0.0.1 after ${WARMUP} s unmeasured warm-up$( [ ${#SRV_PIN[@]} -gt 0 ] && echo "; server pinned to CPU 0, wrk to CPU 1" ).
+Load: \`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency\` on 127.0.0.1, $RUNS run(s) per step after ${WARMUP} s unmeasured warm-up, medians shown$( [ ${#SRV_PIN[@]} -gt 0 ] && echo "; server pinned to CPU 0, wrk to CPU 1" ).
 Reference: bare evhttp (\`specmock-bench-ref\`), fixed ${REF_SIZE}-byte JSON body; ${list_bytes}-byte body for the list row.
 Store: $NDASH dashboards before the GETs. specmock bodies: one dashboard ${one_bytes} B, list page ${list_bytes} B.
 
@@ -329,6 +394,7 @@ $(row "GET one dashboard" sm_one ref_one 0.90 "$one_bytes" "$REF_SIZE")
 $(row "GET list (?limit=100)" sm_list ref_list 0.80 "$list_bytes" "$list_bytes")
 $(row "POST create" sm_post ref_post 0.50 "—" "$REF_SIZE")
 $(row "PATCH update" sm_patch ref_patch 0.50 "—" "$REF_SIZE")
+$(row1k)
 
 | figure | specmock | reference | ratio | target |
 |---|---:|---:|---:|---|
@@ -340,6 +406,7 @@ $(row "PATCH update" sm_patch ref_patch 0.50 "—" "$REF_SIZE")
 | RSS after load, anonymous only (MB) | $(mb "$sm_anon_load") | $(mb "$ref_anon_load") | $(ratio "$sm_anon_load" "$ref_anon_load") | — |
 | worst specmock p99 (µs) | $(us "$p99_max") | | | < 1000 µs $(verdict "$p99_max" '<' 1000) (reference worst: $(us "$ref_p99_max")) |
 
+The 1,000-op row is the same binary built from the same spec plus synthetic resources (bench/synth_spec.sh); its target is ≥ 0.95× the real spec's GET one in this run.
 PATCH has no separate target in the issue; it is held to the POST target (≥ 0.50×).
 The reference answers POST/PATCH with its fixed body and status 200 (it stores nothing).
 VmRSS counts LMDB's memory-mapped pages once touched (file-backed, reclaimable); the anonymous rows exclude them.
@@ -355,7 +422,7 @@ say "written: $outfile"
 
 # The smoke test's check: the table exists and every row measured something.
 rows=$(grep -c '^| \(GET\|POST\|PATCH\)' "$outfile" || true)
-[ "$rows" = 4 ] || die "expected 4 operation rows in $outfile, found $rows"
+[ "$rows" = 5 ] || die "expected 5 operation rows in $outfile, found $rows"
 for v in "$sm_one_rps" "$sm_list_rps" "$sm_post_rps" "$sm_patch_rps" \
          "$ref_one_rps" "$ref_list_rps" "$ref_post_rps" "$ref_patch_rps"; do
   awk -v v="$v" 'BEGIN { exit !(v > 0) }' || die "a load step measured 0 req/s"

@@ -211,6 +211,7 @@ static sm_render_ctx make_ctx(const sm_app *app, const sm_call *c, int64_t id)
     ctx.params = c ? c->params : NULL;
     ctx.user_by_uuid = user_by_uuid;
     ctx.user_arg = (void *)app;
+    ctx.defaults = app->rt ? app->rt->defaults : NULL;
     return ctx;
 }
 
@@ -509,6 +510,7 @@ int handlers_resolve(sm_app *app, strbuf *err)
             goto fail;
     for (uint16_t i = 0; i < api->nresources; i++)
         resolve_facets(app, i);
+    rt->defaults = render_defaults_new(api);
     return 0;
 fail:
     handlers_release(app);
@@ -532,6 +534,7 @@ void handlers_release(sm_app *app)
         json_decref(rt->res[i].rows);
         json_decref(rt->res[i].ancestor_obj);
     }
+    render_defaults_free(rt->defaults);
     free(rt->res);
     free(rt->ops);
     free(rt);
@@ -562,13 +565,16 @@ static int record_key(const sm_app *app, int ri, const json_t *full,
 }
 
 /* Stores full (and its list projection, and its key in the index; old_key:
- * the key it had, removed when it changed). */
-static int put_record(const sm_app *app, sm_txn *txn, int ri, int64_t project,
-                      uint64_t parent, uint64_t seq, const json_t *full,
-                      const json_t *input, const char *old_key)
+ * the key it had, removed when it changed).  json (may be NULL): receives
+ * the stored text of full (malloc'd, *json_len bytes) on success, so that
+ * an answer showing full as stored does not print it a second time. */
+static int put_record_json(const sm_app *app, sm_txn *txn, int ri,
+                           int64_t project, uint64_t parent, uint64_t seq,
+                           const json_t *full, const json_t *input,
+                           const char *old_key, char **json, size_t *json_len)
 {
     const sm_resource *res = &app->api->resources[ri];
-    json_t *item = render_project(app->api, list_model(res), full);
+    json_t *item = render_project(app->api, app->rt->defaults, list_model(res), full);
     size_t flen, llen;
     char *fj = jsonio_dumps(full, &flen), *lj = jsonio_dumps(item, &llen);
     uint16_t ns = app->ns[ri];
@@ -591,10 +597,23 @@ static int put_record(const sm_app *app, sm_txn *txn, int ri, int64_t project,
             rc = store_key_put(txn, ns, project, parent, k.p, k.len, seq);
     }
     strbuf_free(&k);
-    free(fj);
+    if (json && rc == STORE_OK) {
+        *json = fj;
+        *json_len = flen;
+    } else {
+        free(fj);
+    }
     free(lj);
     json_decref(item);
     return rc;
+}
+
+static int put_record(const sm_app *app, sm_txn *txn, int ri, int64_t project,
+                      uint64_t parent, uint64_t seq, const json_t *full,
+                      const json_t *input, const char *old_key)
+{
+    return put_record_json(app, txn, ri, project, parent, seq, full, input,
+                           old_key, NULL, NULL);
 }
 
 /* The sequence of the record of ri under parent named by kv (NULL: the
@@ -711,7 +730,7 @@ static int parent_chain(const sm_app *app, sm_txn *txn, int write, int ri,
             return LOC_NEED_WRITE;
         rc = build_record(app, c, txn, pi, gseq, kv, NULL, &seq, &full);
     } else if (rc == STORE_OK) {
-        full = json_loadb(rec.full, rec.full_len, 0, NULL);
+        full = jsonio_load_stored(rec.full, rec.full_len);
         if (hidden_for(app, pi, rec.flags, SM_HIDE_RETRIEVE) ||
             not_owner(app, pi, full, c->key))
             rc = STORE_NOTFOUND;
@@ -858,7 +877,7 @@ int handlers_locate(const sm_app *app, sm_call *c, sm_reply *rep)
 const json_t *handlers_record(sm_call *c)
 {
     if (!c->record && c->found && c->rec.full)
-        c->record = json_loadb(c->rec.full, c->rec.full_len, 0, NULL);
+        c->record = jsonio_load_stored(c->rec.full, c->rec.full_len);
     return c->record;
 }
 
@@ -898,7 +917,7 @@ static int collect_visit(void *arg, uint64_t seq, unsigned flags,
     }
     item *it = &a->v[a->n++];
     it->seq = seq;
-    it->full = a->parse ? json_loadb(full, flen, 0, NULL) : NULL;
+    it->full = a->parse ? jsonio_load_stored(full, flen) : NULL;
     it->list = sm_xstrndup(list, len);
     it->list_len = len;
     return 0;
@@ -959,7 +978,7 @@ static int add_children(const sm_app *app, sm_txn *txn, int ri,
         sort_items(&a, rtr(app, ci)->order);
         json_t *arr = json_array();
         for (size_t k = 0; k < a.n; k++) {
-            json_t *v = json_loadb(a.v[k].list, a.v[k].list_len, 0, NULL);
+            json_t *v = jsonio_load_stored(a.v[k].list, a.v[k].list_len);
             if (v)
                 json_array_append_new(arr, v);
         }
@@ -1317,7 +1336,7 @@ static void h_list(const sm_app *app, sm_call *c, sm_reply *rep)
         size_t i;
         json_t *row;
         json_array_foreach(rt->rows, i, row) {
-            json_t *li = render_project(app->api, list_model(c->res), row);
+            json_t *li = render_project(app->api, app->rt->defaults, list_model(c->res), row);
             size_t len;
             char *lj = jsonio_dumps(li, &len);
             collect_visit(&a, i + 1, 0, "", 0, lj, len);
@@ -1456,7 +1475,7 @@ static void h_create(const sm_app *app, sm_call *c, sm_reply *rep)
             if (res->id_field >= 0 &&
                 store_get(txn, ns, c->project, c->parent_seq, seq, &old) ==
                     STORE_OK) {
-                json_t *o = json_loadb(old.full, old.full_len, 0, NULL);
+                json_t *o = jsonio_load_stored(old.full, old.full_len);
                 const char *idf =
                     app->api->models[res->model].fields[res->id_field].name;
                 old_id = json_incref(json_object_get(o, idf));
@@ -1500,16 +1519,21 @@ static void h_create(const sm_app *app, sm_call *c, sm_reply *rep)
         free(old_key);
         return;
     }
-    rc = put_record(app, txn, c->ri, c->project, c->parent_seq, seq, full,
-                        c->input, old_key);
+    char *fj = NULL;
+    size_t flen = 0;
+    rc = put_record_json(app, txn, c->ri, c->project, c->parent_seq, seq, full,
+                         c->input, old_key, &fj, &flen);
     if (rc == STORE_OK)
         rc = store_commit(txn);
     else
         store_abort(txn);
-    if (rc == STORE_OK)
-        success_json(app->api, rep, c->op, full);
+    if (rc == STORE_OK && rtr(app, c->ri)->has_hidden)
+        success_json(app->api, rep, c->op, full); /* not all of it shown */
+    else if (rc == STORE_OK)
+        success_bytes(rep, c->op, fj, flen); /* full as stored */
     else
         store_failed(rep, rc);
+    free(fj);
     free(old_key);
     json_decref(full);
 }
@@ -1577,21 +1601,29 @@ static void save_and_answer(const sm_app *app, sm_call *c, sm_txn *txn,
         strbuf_free(&ok);
         return;
     }
+    /* without live children the answer is rec exactly as stored */
+    int children = rtr(app, c->ri)->has_children;
+    char *rj = NULL;
+    size_t rlen = 0;
     if (rc == STORE_OK)
-        rc = put_record(app, txn, c->ri, c->project, c->parent_seq, seq, rec,
-                        c->input, have_old ? ok.p : NULL);
+        rc = put_record_json(app, txn, c->ri, c->project, c->parent_seq, seq,
+                             rec, c->input, have_old ? ok.p : NULL,
+                             children ? NULL : &rj, &rlen);
     strbuf_free(&ok);
-    if (rc == STORE_OK && rtr(app, c->ri)->has_children)
+    if (rc == STORE_OK && children)
         add_children(app, txn, c->ri, c->project, seq, rec);
     if (rc == STORE_OK) {
         rc = store_commit(txn);
         txn = NULL;
     }
     store_abort(txn);
-    if (rc == STORE_OK)
+    if (rc == STORE_OK && rj && !rtr(app, c->ri)->has_hidden)
+        success_bytes(rep, c->op, rj, rlen);
+    else if (rc == STORE_OK)
         success_json(app->api, rep, c->op, rec);
     else
         store_failed(rep, rc);
+    free(rj);
 }
 
 static void h_update(const sm_app *app, sm_call *c, sm_reply *rep)
@@ -1725,7 +1757,7 @@ static void h_move(const sm_app *app, sm_call *c, sm_reply *rep)
     long at = -1;
     if (rc == STORE_OK) {
         dst = tseq == c->seq ? json_incref(src)
-                             : json_loadb(trec.full, trec.full_len, 0, NULL);
+                             : jsonio_load_stored(trec.full, trec.full_len);
         at = item_id && src ? find_by_id(json_object_get(src, f), item_id) : -1;
         if (!dst || at < 0)
             rc = STORE_NOTFOUND;

@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "listing.h"
 #include "query.h"
+#include "render.h"
 #include "respond.h"
 #include "router.h"
 #include "sm_api.h"
@@ -68,6 +69,7 @@ typedef struct sm_op_rt {
 typedef struct sm_rt {
     sm_res_rt *res;        /* per api->resources index                    */
     sm_op_rt *ops;         /* per api->ops index                          */
+    sm_defaults *defaults; /* every field's parsed default (render.h)     */
 } sm_rt;
 
 /* Everything a request needs that lives as long as the server. */

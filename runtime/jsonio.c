@@ -37,6 +37,7 @@
 #include "jsonio.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -301,75 +302,445 @@ json_t *jsonio_parse(const char *buf, size_t len, strbuf *msg)
     return v;
 }
 
+/* ---- stored records ---------------------------------------------------- */
+
+/* A one-pass reader for the texts jsonio_dump wrote (the store's records):
+ * jansson's json_loadb costs about as much as the rest of a PATCH.  Anything
+ * outside that shape (whitespace is allowed; bad UTF-8, raw control
+ * characters, lone surrogates, leading zeros, overflowing numbers, depth over
+ * 2048) gives up, and the caller falls back to jansson. */
+typedef struct rd {
+    const char *p, *e;
+    int depth;
+    strbuf tmp; /* unescaped strings */
+} rd;
+
+static void rd_ws(rd *r)
+{
+    while (r->p < r->e && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' ||
+                           *r->p == '\r'))
+        r->p++;
+}
+
+static int rd_hex4(const char *p, unsigned *out)
+{
+    unsigned v = 0;
+    for (int k = 0; k < 4; k++) {
+        int c = (unsigned char)p[k], d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            return -1;
+        v = v << 4 | (unsigned)d;
+    }
+    *out = v;
+    return 0;
+}
+
+static void rd_utf8(strbuf *b, unsigned cp)
+{
+    char u[4];
+    size_t n;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | cp >> 6);
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | cp >> 12);
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | cp >> 18);
+        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    strbuf_add(b, u, n);
+}
+
+/* At the opening quote.  The string's bytes: either in place (*s, no
+ * escapes) or in r->tmp.  -1 on anything unexpected. */
+static int rd_string(rd *r, const char **s, size_t *n)
+{
+    const char *p = ++r->p, *run = p;
+    int escaped = 0;
+    strbuf_truncate(&r->tmp, 0);
+    for (;;) {
+        if (p >= r->e || (unsigned char)*p < 0x20)
+            return -1;
+        if (*p == '"')
+            break;
+        if (*p != '\\') {
+            p++;
+            continue;
+        }
+        escaped = 1;
+        strbuf_add(&r->tmp, run, (size_t)(p - run));
+        if (p + 1 >= r->e)
+            return -1;
+        char c = p[1], o;
+        p += 2;
+        switch (c) {
+        case '"': o = '"'; break;
+        case '\\': o = '\\'; break;
+        case '/': o = '/'; break;
+        case 'b': o = '\b'; break;
+        case 'f': o = '\f'; break;
+        case 'n': o = '\n'; break;
+        case 'r': o = '\r'; break;
+        case 't': o = '\t'; break;
+        case 'u': {
+            unsigned cp, lo;
+            if (r->e - p < 4 || rd_hex4(p, &cp) < 0)
+                return -1;
+            p += 4;
+            if (cp >= 0xDC00 && cp <= 0xDFFF)
+                return -1;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                if (r->e - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+                    rd_hex4(p + 2, &lo) < 0 || lo < 0xDC00 || lo > 0xDFFF)
+                    return -1;
+                p += 6;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            }
+            rd_utf8(&r->tmp, cp);
+            run = p;
+            continue;
+        }
+        default:
+            return -1;
+        }
+        strbuf_addc(&r->tmp, o);
+        run = p;
+    }
+    if (escaped) {
+        strbuf_add(&r->tmp, run, (size_t)(p - run));
+        *s = r->tmp.p ? r->tmp.p : "";
+        *n = r->tmp.len;
+    } else {
+        *s = run;
+        *n = (size_t)(p - run);
+    }
+    r->p = p + 1;
+    return 0;
+}
+
+static int rd_digits(const char **q, const char *e)
+{
+    const char *s = *q;
+    while (*q < e && isdigit((unsigned char)**q))
+        (*q)++;
+    return *q > s;
+}
+
+/* JSON's number grammar exactly: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static json_t *rd_number(rd *r)
+{
+    const char *p = r->p, *q = p;
+    int real = 0;
+    if (q < r->e && *q == '-')
+        q++;
+    if (q < r->e && *q == '0')
+        q++;
+    else if (!rd_digits(&q, r->e))
+        return NULL;
+    if (q < r->e && *q == '.') {
+        q++;
+        real = 1;
+        if (!rd_digits(&q, r->e))
+            return NULL;
+    }
+    if (q < r->e && (*q == 'e' || *q == 'E')) {
+        q++;
+        real = 1;
+        if (q < r->e && (*q == '+' || *q == '-'))
+            q++;
+        if (!rd_digits(&q, r->e))
+            return NULL;
+    }
+    char tmp[64];
+    size_t n = (size_t)(q - p);
+    if (n >= sizeof tmp)
+        return NULL;
+    memcpy(tmp, p, n);
+    tmp[n] = '\0';
+    char *end;
+    errno = 0;
+    json_t *v;
+    if (real) {
+        double d = strtod(tmp, &end);
+        if (errno == ERANGE && (d > 1.0 || d < -1.0))
+            return NULL; /* jansson: "real number overflow" */
+        v = *end ? NULL : json_real(d);
+    } else {
+        long long x = strtoll(tmp, &end, 10);
+        v = *end || errno == ERANGE ? NULL : json_integer((json_int_t)x);
+    }
+    if (v)
+        r->p = q;
+    return v;
+}
+
+static json_t *rd_value(rd *r)
+{
+    rd_ws(r);
+    if (r->p >= r->e)
+        return NULL;
+    const char *s;
+    size_t n;
+    switch (*r->p) {
+    case '{': {
+        if (++r->depth > 2048)
+            return NULL;
+        json_t *o = json_object();
+        r->p++;
+        rd_ws(r);
+        if (r->p < r->e && *r->p == '}') {
+            r->p++;
+            r->depth--;
+            return o;
+        }
+        for (;;) {
+            rd_ws(r);
+            if (r->p >= r->e || *r->p != '"' || rd_string(r, &s, &n) < 0)
+                break;
+            /* the key may live in r->tmp, which the value reuses */
+            char kb[128], *key = n < sizeof kb ? kb : malloc(n + 1);
+            if (!key)
+                abort();
+            memcpy(key, s, n);
+            key[n] = '\0';
+            rd_ws(r);
+            json_t *v = NULL;
+            if (r->p < r->e && *r->p == ':') {
+                r->p++;
+                v = rd_value(r);
+            }
+            int bad = !v || json_object_setn_new(o, key, n, v) < 0;
+            if (key != kb)
+                free(key);
+            if (bad)
+                break;
+            rd_ws(r);
+            if (r->p < r->e && *r->p == ',') {
+                r->p++;
+                continue;
+            }
+            if (r->p < r->e && *r->p == '}') {
+                r->p++;
+                r->depth--;
+                return o;
+            }
+            break;
+        }
+        json_decref(o);
+        return NULL;
+    }
+    case '[': {
+        if (++r->depth > 2048)
+            return NULL;
+        json_t *a = json_array();
+        r->p++;
+        rd_ws(r);
+        if (r->p < r->e && *r->p == ']') {
+            r->p++;
+            r->depth--;
+            return a;
+        }
+        for (;;) {
+            json_t *v = rd_value(r);
+            if (!v || json_array_append_new(a, v) < 0)
+                break;
+            rd_ws(r);
+            if (r->p < r->e && *r->p == ',') {
+                r->p++;
+                continue;
+            }
+            if (r->p < r->e && *r->p == ']') {
+                r->p++;
+                r->depth--;
+                return a;
+            }
+            break;
+        }
+        json_decref(a);
+        return NULL;
+    }
+    case '"':
+        return rd_string(r, &s, &n) < 0 ? NULL : json_stringn(s, n);
+    case 't':
+        if (r->e - r->p >= 4 && !memcmp(r->p, "true", 4)) {
+            r->p += 4;
+            return json_true();
+        }
+        return NULL;
+    case 'f':
+        if (r->e - r->p >= 5 && !memcmp(r->p, "false", 5)) {
+            r->p += 5;
+            return json_false();
+        }
+        return NULL;
+    case 'n':
+        if (r->e - r->p >= 4 && !memcmp(r->p, "null", 4)) {
+            r->p += 4;
+            return json_null();
+        }
+        return NULL;
+    default:
+        return rd_number(r);
+    }
+}
+
+json_t *jsonio_load_stored(const char *buf, size_t len)
+{
+    rd r = {.p = buf, .e = buf + len, .depth = 0, .tmp = STRBUF_INIT};
+    json_t *v = NULL;
+    rd_ws(&r);
+    if (r.p < r.e && (*r.p == '{' || *r.p == '['))
+        v = rd_value(&r);
+    rd_ws(&r);
+    if (v && r.p != r.e) {
+        json_decref(v);
+        v = NULL;
+    }
+    strbuf_free(&r.tmp);
+    return v ? v : json_loadb(buf, len, 0, NULL);
+}
+
 /* ---- output ----------------------------------------------------------- */
+
+/* Printed directly (no json_dumps plus a rewriting pass: this runs for every
+ * stored record and every answer).  The output is what json_dumps with
+ * JSON_COMPACT prints after the rewrite DRF's renderer implies: strings keep
+ * UTF-8 as is and escape '"', '\\', the C0 controls (\b \f \n \r \t, else
+ * \u00xx in lower-case hex) and U+2028/U+2029; floats are Python's repr;
+ * members in the object's (insertion) order. */
+static void dump_string(strbuf *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    strbuf_addc(out, '"');
+    size_t run = 0; /* start of the bytes not yet copied */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[8];
+        size_t elen = 2, skip = 1;
+        if (c == '"' || c == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)c;
+        } else if (c < 0x20) {
+            esc[0] = '\\';
+            switch (c) {
+            case '\b': esc[1] = 'b'; break;
+            case '\f': esc[1] = 'f'; break;
+            case '\n': esc[1] = 'n'; break;
+            case '\r': esc[1] = 'r'; break;
+            case '\t': esc[1] = 't'; break;
+            default:
+                memcpy(esc, "\\u00", 4);
+                esc[4] = hex[c >> 4];
+                esc[5] = hex[c & 15];
+                elen = 6;
+            }
+        } else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                   ((unsigned char)s[i + 2] == 0xA8 ||
+                    (unsigned char)s[i + 2] == 0xA9)) {
+            memcpy(esc, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+            elen = 6;
+            skip = 3;
+        } else {
+            continue;
+        }
+        strbuf_add(out, s + run, i - run);
+        strbuf_add(out, esc, elen);
+        i += skip - 1;
+        run = i + 1;
+    }
+    strbuf_add(out, s + run, n - run);
+    strbuf_addc(out, '"');
+}
+
+static void dump_value(strbuf *out, const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *k;
+        size_t klen;
+        json_t *m;
+        int first = 1;
+        strbuf_addc(out, '{');
+        json_object_keylen_foreach((json_t *)v, k, klen, m) {
+            if (!first)
+                strbuf_addc(out, ',');
+            first = 0;
+            dump_string(out, k, klen);
+            strbuf_addc(out, ':');
+            dump_value(out, m);
+        }
+        strbuf_addc(out, '}');
+        break;
+    }
+    case JSON_ARRAY: {
+        size_t n = json_array_size(v);
+        strbuf_addc(out, '[');
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                strbuf_addc(out, ',');
+            dump_value(out, json_array_get(v, i));
+        }
+        strbuf_addc(out, ']');
+        break;
+    }
+    case JSON_STRING:
+        dump_string(out, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_INTEGER: {
+        char buf[24], *e = buf + sizeof buf, *p = e;
+        json_int_t x = json_integer_value(v);
+        /* magnitude as unsigned: INT64_MIN has no positive counterpart */
+        unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x
+                                     : (unsigned long long)x;
+        do
+            *--p = (char)('0' + u % 10);
+        while (u /= 10);
+        if (x < 0)
+            *--p = '-';
+        strbuf_add(out, p, (size_t)(e - p));
+        break;
+    }
+    case JSON_REAL: {
+        char repr[40];
+        pytext_float_repr(json_real_value(v), repr);
+        strbuf_adds(out, repr);
+        break;
+    }
+    case JSON_TRUE:
+        strbuf_add(out, "true", 4);
+        break;
+    case JSON_FALSE:
+        strbuf_add(out, "false", 5);
+        break;
+    default:
+        strbuf_add(out, "null", 4);
+        break;
+    }
+}
 
 void jsonio_dump(strbuf *out, const json_t *v)
 {
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY |
-                                JSON_REAL_PRECISION(17));
-    if (!s) {
+    if (!v) {
         strbuf_adds(out, "null");
         return;
     }
-    /* Rewrite what jansson prints differently from Python: floats, the hex
-     * case of \u escapes, and raw U+2028/U+2029 (DRF escapes those). */
-    size_t i = 0, n = strlen(s);
-    while (i < n) {
-        char c = s[i];
-        if (c == '"') {
-            size_t j = i + 1;
-            strbuf_addc(out, '"');
-            while (j < n && s[j] != '"') {
-                if (s[j] == '\\' && j + 1 < n) {
-                    if (s[j + 1] == 'u' && j + 5 < n) {
-                        char esc[6] = {'\\', 'u', 0, 0, 0, 0};
-                        for (int k = 0; k < 4; k++)
-                            esc[2 + k] = (char)tolower((unsigned char)s[j + 2 + k]);
-                        strbuf_add(out, esc, 6);
-                        j += 6;
-                    } else {
-                        strbuf_add(out, s + j, 2);
-                        j += 2;
-                    }
-                } else if ((unsigned char)s[j] == 0xE2 && j + 2 < n &&
-                           (unsigned char)s[j + 1] == 0x80 &&
-                           ((unsigned char)s[j + 2] == 0xA8 ||
-                            (unsigned char)s[j + 2] == 0xA9)) {
-                    strbuf_adds(out, (unsigned char)s[j + 2] == 0xA8
-                                         ? "\\u2028"
-                                         : "\\u2029");
-                    j += 3;
-                } else {
-                    strbuf_addc(out, s[j++]);
-                }
-            }
-            strbuf_addc(out, '"');
-            i = j + 1;
-        } else if (c == '-' || isdigit((unsigned char)c)) {
-            size_t j = i;
-            int real = 0;
-            while (j < n && strchr("-+0123456789.eE", s[j])) {
-                if (s[j] == '.' || s[j] == 'e' || s[j] == 'E')
-                    real = 1;
-                j++;
-            }
-            if (real) {
-                char tmp[64], repr[40];
-                size_t tl = j - i < sizeof tmp - 1 ? j - i : sizeof tmp - 1;
-                memcpy(tmp, s + i, tl);
-                tmp[tl] = '\0';
-                pytext_float_repr(strtod(tmp, NULL), repr);
-                strbuf_adds(out, repr);
-            } else {
-                strbuf_add(out, s + i, j - i);
-            }
-            i = j;
-        } else {
-            strbuf_addc(out, c);
-            i++;
-        }
-    }
-    free(s);
+    dump_value(out, v);
 }
 
 char *jsonio_dumps(const json_t *v, size_t *len)

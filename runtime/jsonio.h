@@ -1,6 +1,7 @@
 /*
  * jsonio.h — JSON in and out the way the mocked API's Python stack does it,
- * with jansson doing the parsing and printing.
+ * with jansson doing the parsing; the printing is done here, in one pass
+ * (it runs for every stored record and every answer).
  *
  * In:  jsonio_parse() reads a request body like DRF's JSONParser (UTF-8
  *      stream reader + json.load) and, on failure, words the error like
@@ -23,6 +24,11 @@
 /* Parses buf[0..len).  NULL on failure, with the Python message appended to
  * msg (without DRF's "JSON parse error - " prefix). */
 json_t *jsonio_parse(const char *buf, size_t len, strbuf *msg);
+
+/* Parses a text jsonio_dump wrote (a stored record: an object or array) in
+ * one pass; any other text goes to jansson's json_loadb(buf, len, 0).  NULL
+ * when neither parses it. */
+json_t *jsonio_load_stored(const char *buf, size_t len);
 
 /* Appends v as compact DRF-style JSON. */
 void jsonio_dump(strbuf *out, const json_t *v);

@@ -27,8 +27,12 @@ static unsigned char fold(unsigned char c)
 
 static int ci_cmp(const char *a, size_t al, const char *b, size_t bl)
 {
-    size_t n = al < bl ? al : bl;
-    for (size_t i = 0; i < n; i++) {
+    size_t n = al < bl ? al : bl, i = 0;
+    /* equal bytes fold equally: skip them without folding (sorting compares
+     * names that share long prefixes, "Dashboard 1" .. "Dashboard 100") */
+    while (i < n && a[i] == b[i])
+        i++;
+    for (; i < n; i++) {
         unsigned char x = fold((unsigned char)a[i]), y = fold((unsigned char)b[i]);
         if (x != y)
             return x < y ? -1 : 1;

@@ -64,16 +64,88 @@ static json_t *parse_default(const sm_field *f)
     return json_loads(f->default_json, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
 }
 
+static json_t *create_impl(const sm_api *api, const sm_defaults *defs,
+                           int model, const json_t *input,
+                           const sm_render_ctx *ctx);
+
 /* A nested model value: an object is re-rendered with the model's fields. */
-static json_t *nested(const sm_api *api, const sm_field *f, json_t *v)
+static json_t *nested(const sm_api *api, const sm_defaults *defs,
+                      const sm_field *f, json_t *v)
 {
     if (v && f->type == SM_T_MODEL && json_is_object(v) && f->ref >= 0 &&
         f->ref < api->nmodels) {
-        json_t *r = render_create(api, f->ref, v, NULL);
+        json_t *r = create_impl(api, defs, f->ref, v, NULL);
         json_decref(v);
         return r;
     }
     return v;
+}
+
+struct sm_defaults {
+    const sm_api *api;
+    uint32_t *base;  /* per model: its first slot in v                  */
+    json_t **v;      /* per (model, field): the rendered default or NULL */
+};
+
+sm_defaults *render_defaults_new(const sm_api *api)
+{
+    sm_defaults *d = calloc(1, sizeof *d);
+    size_t n = 0;
+    if (d)
+        d->base = calloc(api->nmodels ? api->nmodels : 1, sizeof *d->base);
+    if (!d || !d->base)
+        abort();
+    d->api = api;
+    for (uint16_t m = 0; m < api->nmodels; m++) {
+        d->base[m] = (uint32_t)n;
+        n += api->models[m].nfields;
+    }
+    d->v = calloc(n ? n : 1, sizeof *d->v);
+    if (!d->v)
+        abort();
+    /* nested model defaults render through the parsing path (defs NULL) */
+    for (uint16_t m = 0; m < api->nmodels; m++)
+        for (uint16_t i = 0; i < api->models[m].nfields; i++) {
+            const sm_field *f = &api->models[m].fields[i];
+            d->v[d->base[m] + i] = nested(api, NULL, f, parse_default(f));
+        }
+    return d;
+}
+
+void render_defaults_free(sm_defaults *d)
+{
+    if (!d)
+        return;
+    for (uint16_t m = 0; m < d->api->nmodels; m++)
+        for (uint16_t i = 0; i < d->api->models[m].nfields; i++)
+            json_decref(d->v[d->base[m] + i]);
+    free(d->v);
+    free(d->base);
+    free(d);
+}
+
+const json_t *render_default(const sm_defaults *d, int model, int field)
+{
+    if (!d || model < 0 || model >= d->api->nmodels || field < 0 ||
+        field >= d->api->models[model].nfields)
+        return NULL;
+    return d->v[d->base[model] + (unsigned)field];
+}
+
+/* A fresh default value for field i of model (NULL: none).  Scalars are
+ * shared (nothing modifies a scalar in place); containers are copied, since
+ * callers may change them. */
+static json_t *default_value(const sm_api *api, const sm_defaults *defs,
+                             int model, uint16_t i)
+{
+    const sm_field *f = &api->models[model].fields[i];
+    if (!defs)
+        return nested(api, NULL, f, parse_default(f));
+    json_t *v = (json_t *)render_default(defs, model, i);
+    if (!v)
+        return NULL;
+    return json_is_object(v) || json_is_array(v) ? json_deep_copy(v)
+                                                 : json_incref(v);
 }
 
 static json_t *user_fill(const sm_field *f, const json_t *input,
@@ -129,8 +201,9 @@ static json_t *fill(const sm_field *f, const sm_render_ctx *ctx,
     }
 }
 
-json_t *render_create(const sm_api *api, int model, const json_t *input,
-                      const sm_render_ctx *ctx)
+static json_t *create_impl(const sm_api *api, const sm_defaults *defs,
+                           int model, const json_t *input,
+                           const sm_render_ctx *ctx)
 {
     json_t *out = json_object();
     if (model < 0 || model >= api->nmodels)
@@ -143,18 +216,24 @@ json_t *render_create(const sm_api *api, int model, const json_t *input,
         json_t *v = NULL;
         const json_t *in = input ? json_object_get(input, f->name) : NULL;
         if (ctx && ctx->input_first && in)
-            v = nested(api, f, json_deep_copy(in));
+            v = nested(api, defs, f, json_deep_copy(in));
         if (!v && ctx)
             v = fill(f, ctx, input);
         if (!v && in)
-            v = nested(api, f, json_deep_copy(in));
+            v = nested(api, defs, f, json_deep_copy(in));
         if (!v)
-            v = nested(api, f, parse_default(f));
+            v = default_value(api, defs, model, i);
         json_object_set_new(out, f->name, v ? v : json_null());
     }
     if (ctx)
         render_derive(api, model, out, input);
     return out;
+}
+
+json_t *render_create(const sm_api *api, int model, const json_t *input,
+                      const sm_render_ctx *ctx)
+{
+    return create_impl(api, ctx ? ctx->defaults : NULL, model, input, ctx);
 }
 
 int64_t render_segments(const char *s)
@@ -209,6 +288,7 @@ json_t *render_update_ctx(const sm_api *api, int model, const json_t *stored,
     if (model < 0 || model >= api->nmodels)
         return out;
     const sm_model *m = &api->models[model];
+    const sm_defaults *defs = ctx ? ctx->defaults : NULL;
     for (uint16_t i = 0; i < m->nfields; i++) {
         const sm_field *f = &m->fields[i];
         if (f->flags & SM_F_WRITEONLY)
@@ -216,13 +296,16 @@ json_t *render_update_ctx(const sm_api *api, int model, const json_t *stored,
         const json_t *in = input ? json_object_get(input, f->name) : NULL;
         json_t *v = NULL;
         if (in && !(f->flags & SM_F_READONLY))
-            v = nested(api, f, json_deep_copy(in));
+            v = nested(api, defs, f, json_deep_copy(in));
         if (!v && f->fill == SM_FILL_USER && f->fill_arg && input &&
             json_object_get(input, f->fill_arg))
             v = user_fill(f, input, ctx);
         if (!v) {
             const json_t *old = stored ? json_object_get(stored, f->name) : NULL;
-            v = old ? json_deep_copy(old) : nested(api, f, parse_default(f));
+            /* shared, not copied: stored is only read after this, and
+             * every later change to the new record replaces whole members */
+            v = old ? json_incref((json_t *)old)
+                    : default_value(api, defs, model, i);
         }
         json_object_set_new(out, f->name, v ? v : json_null());
     }
@@ -230,7 +313,8 @@ json_t *render_update_ctx(const sm_api *api, int model, const json_t *stored,
     return out;
 }
 
-json_t *render_project(const sm_api *api, int list_model, const json_t *full)
+json_t *render_project(const sm_api *api, const sm_defaults *defs,
+                       int list_model, const json_t *full)
 {
     json_t *out = json_object();
     if (list_model < 0 || list_model >= api->nmodels)
@@ -241,7 +325,8 @@ json_t *render_project(const sm_api *api, int list_model, const json_t *full)
         if (f->flags & (SM_F_WRITEONLY | SM_F_HIDDEN))
             continue;
         const json_t *v = full ? json_object_get(full, f->name) : NULL;
-        json_t *c = v ? json_deep_copy(v) : parse_default(f);
+        json_t *c = v ? json_incref((json_t *)v)
+                      : default_value(api, defs, list_model, i);
         json_object_set_new(out, f->name, c ? c : json_null());
     }
     return out;

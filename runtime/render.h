@@ -24,6 +24,17 @@
 
 #include "sm_api.h"
 
+/* The parsed default of every (model, field) of an api, with nested model
+ * defaults already rendered: built once at start-up (handlers_resolve keeps
+ * it in the app's sm_rt) so that no request parses a default's JSON text. */
+typedef struct sm_defaults sm_defaults;
+
+/* Never NULL (aborts when out of memory). */
+sm_defaults *render_defaults_new(const sm_api *api);
+void render_defaults_free(sm_defaults *d);
+/* The default of field of model (borrowed), or NULL when it has none. */
+const json_t *render_default(const sm_defaults *d, int model, int field);
+
 typedef struct sm_render_ctx {
     int64_t id;            /* SM_FILL_AUTO                               */
     int64_t now_us;        /* SM_FILL_NOW (clock.h microseconds)         */
@@ -35,6 +46,9 @@ typedef struct sm_render_ctx {
     /* SM_FILL_USER: the known user whose uuid is uuid (borrowed), or NULL */
     const json_t *(*user_by_uuid)(void *arg, const char *uuid);
     void *user_arg;
+    /* the parsed defaults; NULL parses each field's default_json instead
+     * (start-up callers without an app) */
+    const sm_defaults *defaults;
 } sm_render_ctx;
 
 /* ctx NULL: no server fills (fields fall through to input/default/null). */
@@ -42,7 +56,9 @@ json_t *render_create(const sm_api *api, int model, const json_t *input,
                       const sm_render_ctx *ctx);
 json_t *render_update(const sm_api *api, int model, const json_t *stored,
                       const json_t *input);
-/* Same, with ctx for SM_FILL_USER when input carries the source field. */
+/* Same, with ctx for SM_FILL_USER when input carries the source field.
+ * The members kept from stored are shared with it (references): change the
+ * result's members by replacing them, never in place while stored lives. */
 json_t *render_update_ctx(const sm_api *api, int model, const json_t *stored,
                           const json_t *input, const sm_render_ctx *ctx);
 /* Recomputes the derived fields of rec in place: SM_FILL_SEGMENTS and
@@ -52,7 +68,10 @@ void render_derive(const sm_api *api, int model, json_t *rec,
 /* Number of '/'-separated segments of s ("a/b/c" -> 3, "\/" does not
  * split, "" -> 0). */
 int64_t render_segments(const char *s);
-json_t *render_project(const sm_api *api, int list_model, const json_t *full);
+/* defs: as ctx->defaults.  The returned object shares full's member values
+ * (references, not copies): read it, do not modify its members. */
+json_t *render_project(const sm_api *api, const sm_defaults *defs,
+                       int list_model, const json_t *full);
 
 /* Random bytes from rng.h (seeded by --seed, else the OS; never fails). */
 void render_random(void *buf, size_t n);

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -525,16 +524,6 @@ static void server_cb(struct evhttp_request *req, void *arg)
     if (rq.body_len > 0 && rq.body_len <= body_limit(s->app))
         rq.body = (const char *)evbuffer_pullup(ib, -1);
 
-    /* evhttp leaves Nagle on: a large answer would wait for the peer's
-     * delayed ACK.  (Also set on the listener; cheap to repeat.) */
-    struct evhttp_connection *conn = evhttp_request_get_connection(req);
-    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
-    if (bev) {
-        int one = 1;
-        setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY, &one,
-                   sizeof one);
-    }
-
     reply_init(&rep);
     int64_t arrived = clock_now(s->app->clock); /* before a write ticks it */
     int admin = admin_owns(rq.path);
@@ -654,6 +643,11 @@ int server_listen(sm_server *s, const char *host, int port, int *bound_port,
         return -1;
     }
     evutil_socket_t fd = evhttp_bound_socket_get_fd(s->sock);
+    /* evhttp leaves Nagle on, and an answer over one loopback segment would
+     * then wait for the client's delayed ACK.  Linux's accept(2) copies
+     * TCP_NODELAY from the listening socket to every accepted one, so this
+     * one call covers every connection: no per-connection or per-request
+     * setsockopt (unit_server checks an accepted socket has it). */
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     struct sockaddr_storage ss;

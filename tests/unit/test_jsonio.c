@@ -128,6 +128,56 @@ static void test_dump(void **state)
     expect_dump("\"\\u0001\\u001f\\\"\\\\\\n\"", "\"\\u0001\\u001f\\\"\\\\\\n\"");
     expect_dump("\"\\u2028 \\u2029 \\u00e9\"", "\"\\u2028 \\u2029 \xc3\xa9\"");
     expect_dump("{\"e\":\"1.5e3 not a number\"}", "{\"e\":\"1.5e3 not a number\"}");
+    /* the short escapes, NUL inside a string, '/' and DEL unescaped,
+     * escapes in keys, empty containers, the integer extremes */
+    expect_dump("\"\\b\\f\\r\\t\\u0000/\x7f\"", "\"\\b\\f\\r\\t\\u0000/\x7f\"");
+    expect_dump("{\"k\\n\\u2028\": {}, \"\": []}", "{\"k\\n\\u2028\":{},\"\":[]}");
+    expect_dump("[-9223372036854775808, 9223372036854775807, 0, -1]",
+                "[-9223372036854775808,9223372036854775807,0,-1]");
+}
+
+/* jsonio_load_stored reads back what jsonio_dump wrote, the same values
+ * jansson would build, and hands anything else to jansson. */
+static void expect_stored(const char *text, const char *want_dump)
+{
+    json_t *v = jsonio_load_stored(text, strlen(text));
+    if (!want_dump) {
+        assert_null(v);
+        return;
+    }
+    assert_non_null(v);
+    char *s = jsonio_dumps(v, NULL);
+    assert_string_equal(s, want_dump);
+    json_t *j = json_loads(text, JSON_ALLOW_NUL, NULL);
+    if (j)
+        assert_true(json_equal(v, j));
+    json_decref(j);
+    free(s);
+    json_decref(v);
+}
+
+static void test_load_stored(void **state)
+{
+    (void)state;
+    expect_stored("{\"a\":1,\"b\":[true,false,null,-0,1.5,-2.5e-3,\"x\"],\"c\":{}}",
+                  "{\"a\":1,\"b\":[true,false,null,0,1.5,-0.0025,\"x\"],\"c\":{}}");
+    expect_stored("[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\\u2028\"]",
+                  "[\"\\\"\\\\/\\b\\f\\n\\r\\t\xc3\xa9\xf0\x9f\x98\x80\\u2028\"]");
+    expect_stored(" { \"k\" : [ 1 , 2 ] } ", "{\"k\":[1,2]}");   /* whitespace */
+    expect_stored("{\"a\":1,\"a\":2}", "{\"a\":2}");           /* later wins */
+    expect_stored("[9223372036854775807,-9223372036854775808]",
+                  "[9223372036854775807,-9223372036854775808]");
+    expect_stored("[\"\\u0000\"]", "[\"\\u0000\"]");               /* NUL kept */
+    /* not JSON: NULL (after jansson refuses too) */
+    expect_stored("[01]", NULL);
+    expect_stored("[1.]", NULL);
+    expect_stored("[\"\\ud800\"]", NULL);
+    expect_stored("[9223372036854775808]", NULL);
+    expect_stored("[1e400]", NULL);
+    expect_stored("{\"a\":1,}", NULL);
+    expect_stored("[1] x", NULL);
+    expect_stored("\"top-level string\"", NULL);
+    expect_stored("[\"\xff\"]", NULL);
 }
 
 static void test_float_repr(void **state)
@@ -150,6 +200,7 @@ int main(void)
         cmocka_unit_test(test_utf8_messages),
         cmocka_unit_test(test_parse_ok),
         cmocka_unit_test(test_dump),
+        cmocka_unit_test(test_load_stored),
         cmocka_unit_test(test_float_repr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,8 @@
  * Content-Type of JSON, event-stream and content answers (also for HEAD),
  * no Content-Type on empty 204s, and the journal lines.  Client requests
  * run on the same event base (evhttp's client), so no threads or forks.
+ * Also: an accepted connection has TCP_NODELAY (inherited from the listener,
+ * server_listen) without any per-request setsockopt.
  * Owned by the RT-CORE helper.
  */
 #include "unit.h"
@@ -11,9 +13,15 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "auth.h"
 #include "clock.h"
@@ -71,6 +79,43 @@ static void call(struct event_base *base, int port, enum evhttp_cmd_type cmd,
     evhttp_connection_free(conn);
 }
 
+/* TCP_NODELAY of the server's side of a fresh connection to port: a plain
+ * client socket connects, the loop runs until evhttp has accepted it, and the
+ * accepted socket is the descriptor whose peer is the client's own address.
+ * -1 when it was not found. */
+static int accepted_nodelay(struct event_base *base, int port)
+{
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(c >= 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(c, (struct sockaddr *)&sa, sizeof sa), 0);
+    struct sockaddr_in me;
+    socklen_t ml = sizeof me;
+    assert_int_equal(getsockname(c, (struct sockaddr *)&me, &ml), 0);
+    int found = -1;
+    for (int tries = 0; tries < 200 && found < 0; tries++) {
+        event_base_loop(base, EVLOOP_NONBLOCK);
+        for (int fd = 0; fd < 1024 && found < 0; fd++) {
+            struct sockaddr_in peer;
+            socklen_t pl = sizeof peer;
+            if (fd == c || getpeername(fd, (struct sockaddr *)&peer, &pl) < 0 ||
+                peer.sin_family != AF_INET || peer.sin_port != me.sin_port ||
+                peer.sin_addr.s_addr != me.sin_addr.s_addr)
+                continue;
+            int v = 0;
+            socklen_t vl = sizeof v;
+            assert_int_equal(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &vl), 0);
+            found = v != 0;
+        }
+        if (found < 0)
+            nanosleep(&(struct timespec){0, 1000000}, NULL);
+    }
+    close(c);
+    event_base_loop(base, EVLOOP_NONBLOCK); /* the server sees the close */
+    return found;
+}
+
 static void test_content_types_and_journal(void **state)
 {
     (void)state;
@@ -104,6 +149,7 @@ static void test_content_types_and_journal(void **state)
     sm_server *srv = server_new(base, &app);
     int port = 0;
     assert_int_equal(server_listen(srv, "127.0.0.1", 0, &port, &e), 0);
+    assert_int_equal(accepted_nodelay(base, port), 1);
 
     answer a = {.body = STRBUF_INIT};
     call(base, port, EVHTTP_REQ_POST, "/api/orgs/1/boards/",
