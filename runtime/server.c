@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -528,7 +529,8 @@ static void server_cb(struct evhttp_request *req, void *arg)
     int64_t arrived = clock_now(s->app->clock); /* before a write ticks it */
     int admin = admin_owns(rq.path);
     if (admin)
-        admin_handle(s->app, &rq, peer_is_loopback(conn), &rep);
+        admin_handle(s->app, &rq,
+                     peer_is_loopback(evhttp_request_get_connection(req)), &rep);
     else
         server_pipeline(s->app, &rq, &rep);
 
