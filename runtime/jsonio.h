@@ -25,9 +25,8 @@
  * msg (without DRF's "JSON parse error - " prefix). */
 json_t *jsonio_parse(const char *buf, size_t len, strbuf *msg);
 
-/* Parses a text jsonio_dump wrote (a stored record: an object or array) in
- * one pass; any other text goes to jansson's json_loadb(buf, len, 0).  NULL
- * when neither parses it. */
+/* Parses a stored record (a text jsonio_dump wrote) with jansson, NUL bytes
+ * in strings allowed.  NULL when it does not parse. */
 json_t *jsonio_load_stored(const char *buf, size_t len);
 
 /* Appends v as compact DRF-style JSON. */
