@@ -227,6 +227,74 @@ static void test_sigterm_finishes_request_in_progress(void **state)
     server_cleanup(s);
 }
 
+/* A large answer still being written when SIGTERM arrives is written in
+ * full: the client's receive buffer is small, so most of the answer is
+ * still in the server's output buffer then. */
+static void test_sigterm_finishes_large_answer(void **state)
+{
+    (void)state;
+    enum { N = 400, DESC = 3000 };
+    char fx[] = "/tmp/specmock-shutdown-fx-XXXXXX";
+    int ffd = mkstemp(fx);
+    assert_true(ffd >= 0);
+    FILE *f = fdopen(ffd, "w");
+    assert_non_null(f);
+    fputs("{\"dashboards\":[", f);
+    for (int i = 0; i < N; i++) {
+        fprintf(f, "%s{\"name\":\"d%d\",\"description\":\"", i ? "," : "", i);
+        for (int k = 0; k < DESC; k++)
+            fputc('x', f);
+        fputs("\"}", f);
+    }
+    fputs("]}\n", f);
+    fclose(f);
+    const char *const args[] = {"--timeout", "60", "--fixtures", fx, NULL};
+    server_opts o = {.clock = FIXED_CLOCK, .extra_args = args};
+    server *s = server_start(&o);
+    unlink(fx);
+
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    int small = 4096;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    static const char get[] = "GET " DASH1 "?limit=100000 HTTP/1.1\r\nHost: x\r\n"
+                              "Authorization: Bearer " DEFAULT_KEY "\r\n\r\n";
+    send_all(fd, get, sizeof get - 1);
+    size_t cap = (size_t)N * (DESC + 1024) + 65536;
+    char *ans = malloc(cap);
+    assert_non_null(ans);
+    /* the answer has started */
+    long n = read_until(fd, "\r\n\r\n", ans, 4096, 10000);
+    assert_true(n > 0);
+    ASSERT_CONTAINS(ans, "HTTP/1.1 200 OK\r\n", "status line");
+
+    server_signal(s, SIGTERM);
+    if (!refused_within(s, 10000)) {
+        print_error("new connections are still accepted 10 s after SIGTERM\n");
+        fail();
+    }
+    long rest = read_until(fd, NULL, ans + n, cap - (size_t)n, 50000);
+    close(fd);
+    assert_true(rest > 0);
+    const char *sep = strstr(ans, "\r\n\r\n");
+    assert_non_null(sep);
+    size_t blen = (size_t)(n + rest) - (size_t)(sep + 4 - ans);
+    char *clen = xprintf("\r\nContent-Length: %zu\r\n", blen);
+    ASSERT_CONTAINS(ans, clen, "Content-Length of the whole body");
+    free(clen);
+    char *count = xprintf("{\"count\":%d,", N);
+    assert_true(strncmp(sep + 4, count, strlen(count)) == 0);
+    free(count);
+    assert_true(blen > (size_t)N * DESC);
+    assert_true(ans[n + rest - 1] == '}');
+    free(ans);
+    assert_int_equal(server_wait(s, 20000), 0);
+    server_cleanup(s);
+}
+
 /* Nothing in progress: SIGTERM (and SIGINT) exit 0 with idle connections
  * open, without waiting for them. */
 static void test_idle_connections_do_not_hold_shutdown(void **state)
@@ -315,6 +383,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sigterm_finishes_request_in_progress),
+        cmocka_unit_test(test_sigterm_finishes_large_answer),
         cmocka_unit_test(test_idle_connections_do_not_hold_shutdown),
         cmocka_unit_test(test_second_signal_exits_at_once),
     };
