@@ -250,6 +250,8 @@ typedef struct ast_op {
     int request_model, response_model;
     unsigned flags;           /* sm_op_flag bits                            */
     int eff_envelope;         /* ENV_* (paginated: ENV_PAGINATED)           */
+    bool reads_body;          /* create, update, non-GET action (step 6)    */
+    bool may_write;           /* may write the store (507 when it is full)  */
     uint16_t *statuses;       /* success first, then errors ascending       */
     size_t nstatuses;
 } ast_op;

@@ -802,17 +802,61 @@ static int cmp_u16(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* 1 when the runtime may build a missing parent record of r on the way to
+ * one of its records (runtime parent_chain: at any level, the child is
+ * `parent P build` or the parent is a singleton): even a GET may write. */
+static int chain_builds(const spec *s, const ast_resource *r)
+{
+    for (size_t depth = 0; r && r->parent.index >= 0 &&
+                           (size_t)r->parent.index < s->nresources &&
+                           depth < s->nresources; depth++) {
+        const ast_resource *p = &s->resources[r->parent.index];
+        if ((r->rflags & RF_PARENT_BUILD) || (p->rflags & RF_SINGLETON))
+            return 1;
+        r = p;
+    }
+    return 0;
+}
+
+/* The runtime's pipeline and errors.def, generically: an operation reads a
+ * body (step 6: size 413, media type 415, JSON 400) when it is a create, an
+ * update or a non-GET action; it may write the store (a full map answers
+ * 507) when it is not a refuse, its resource is not static, and it is not a
+ * GET or its parent chain builds missing parents. */
+static void derive_io(const spec *s, const ast_resource *r, ast_op *o)
+{
+    /* as runtime/server.c op_reads_body: DRF parses a body only when the
+     * view reads request.data */
+    o->reads_body = o->kind == OP_CREATE || o->kind == OP_UPDATE;
+    if (o->kind == OP_ACTION && o->method != M_GET) {
+        o->reads_body = o->request_model >= 0 || o->media ||
+                        o->move_field.name != NULL;
+        for (size_t i = 0; i < o->nsets; i++)
+            o->reads_body |= o->sets[i].from == SET_BODY ||
+                             o->sets[i].from == SET_BODY_WRAP;
+        for (size_t i = 0; i < o->nchecks; i++)
+            o->reads_body |= o->checks[i].source == SRC_BODY;
+    }
+    o->may_write = o->kind != OP_REFUSE && !(r->rflags & RF_STATIC) &&
+                   (o->method != M_GET || chain_builds(s, r));
+}
+
 static void derive_statuses(ast_op *o)
 {
-    size_t cap = 6 + o->nerrors + o->nchecks, n = 0;
+    size_t cap = 8 + o->nerrors + o->nchecks, n = 0;
     uint16_t *v = malloc(cap * sizeof *v);
     if (!v)
         diag_oom();
-    /* an operation reads a body when it has a request model or media */
-    if (o->request_model >= 0 || o->media) {
+    /* a body can be refused as malformed or of the wrong media type when
+     * the operation reads one or declares a request model or media */
+    if (o->request_model >= 0 || o->media || o->reads_body) {
         v[n++] = 400;
         v[n++] = 415;
     }
+    if (o->reads_body)
+        v[n++] = 413; /* over --max-body */
+    if (o->may_write)
+        v[n++] = 507; /* the store is full */
     v[n++] = 401;
     v[n++] = 403;
     v[n++] = 404;
@@ -831,6 +875,24 @@ static void derive_statuses(ast_op *o)
             o->statuses[o->nstatuses - 1] != v[i])
             o->statuses[o->nstatuses++] = v[i];
     free(v);
+}
+
+/* After every resource is checked (parents resolved): the statuses. */
+static void derive_all_statuses(ck *c)
+{
+    for (size_t i = 0; i < c->s->nresources; i++) {
+        ast_resource *r = &c->s->resources[i];
+        for (size_t k = 0; k < r->nops; k++) {
+            ast_op *o = &r->ops[k];
+            if (!o->op_id)
+                continue; /* not checked (an earlier error) */
+            derive_io(c->s, r, o);
+            derive_statuses(o);
+            if (o->nstatuses > UINT8_MAX)
+                diag_error(c->d, o->loc, "operation '%s' documents more "
+                           "than %u statuses", o->op_id, UINT8_MAX);
+        }
+    }
 }
 
 /* ---- v2 helpers -------------------------------------------------------- */
@@ -1873,10 +1935,6 @@ static void check_op(ck *c, ast_resource *r, int ri, ast_op *o)
                (o->upsert ? 4u : 0u) |
                (o->kind == OP_ACTION && op_takes_key(r, o) ? 8u : 0u);
     check_op_v2(c, r, o);
-    derive_statuses(o);
-    if (o->nstatuses > UINT8_MAX)
-        diag_error(c->d, o->loc, "operation '%s' documents more than %u "
-                   "statuses", o->op_id, UINT8_MAX);
 }
 
 static void check_resource(ck *c, ast_resource *r, int ri)
@@ -2089,6 +2147,7 @@ size_t check_spec(spec *s, diag *d)
     /* singletons first, so children can rely on the flag (it is parsed) */
     for (size_t i = 0; i < s->nresources; i++)
         check_resource(&c, &s->resources[i], (int)i);
+    derive_all_statuses(&c);
     if (s->nresources > UINT16_MAX || s->nmodels > INT16_MAX ||
         s->nenums > INT16_MAX)
         diag_error(d, (sm_loc){ s->nfiles ? s->files[0] : "spec", 1, 1 },

@@ -275,7 +275,9 @@ static json_t *error_response_schema(const ast_op *o, unsigned code)
     /* statuses every operation can answer in the DRF envelope */
     int generic = code == 401 || code == 403 || code == 404 ||
                   ((code == 400 || code == 415) &&
-                   (o->request_model >= 0 || o->media));
+                   (o->request_model >= 0 || o->media || o->reads_body)) ||
+                  (code == 413 && o->reads_body) ||
+                  (code == 507 && o->may_write);
     for (size_t i = 0; i < o->nerrors; i++)
         generic |= (unsigned)o->errors[i] == code;
     if (generic || !by_check)
@@ -359,9 +361,11 @@ static const char *reason(unsigned code)
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
+    case 413: return "Request Entity Too Large";
     case 415: return "Unsupported Media Type";
     case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
+    case 507: return "Insufficient Storage";
     default: return code < 300 ? "Success" : "Error";
     }
 }

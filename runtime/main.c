@@ -5,7 +5,14 @@
  *
  * Exit status: 0 after SIGINT/SIGTERM (or --help/--version), 2 for bad
  * command-line input or unreadable/malformed files, 1 when the server
- * cannot start (port taken, store unusable).
+ * cannot start (port taken, store unusable), 128 + the signal number (130
+ * SIGINT, 143 SIGTERM) when a second signal cut the shutdown short.
+ *
+ * Shutdown: the first SIGINT/SIGTERM stops accepting and lets the requests
+ * in progress finish (server_drain; at most --timeout seconds), then the
+ * one cleanup path closes the connections, the journal and the LMDB
+ * environment.  A second signal leaves the loop at once and takes the same
+ * cleanup path (writes are whole transactions, so nothing is half-written).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -103,7 +110,8 @@ static void usage(FILE *out)
             "                 default 1G): the store's capacity; a write that\n"
             "                 does not fit answers 507\n"
             "  --timeout S    close a connection idle, or sending its request,\n"
-            "                 for S seconds (1-3600, default 30)\n"
+            "                 for S seconds (1-3600, default 30); also bounds the\n"
+            "                 shutdown\n"
             "  --seed N       seed (0-18446744073709551615) for every generated\n"
             "                 UUID and token: the same requests give the same\n"
             "                 values (default: none, real randomness)\n"
@@ -113,7 +121,10 @@ static void usage(FILE *out)
             "  --help         this text\n"
             "  --version      print the version\n"
             "\n"
-            "The last start-up line is 'listening on http://HOST:PORT'.\n",
+            "The last start-up line is 'listening on http://HOST:PORT'.\n"
+            "SIGTERM or SIGINT: stop accepting, finish the requests in progress\n"
+            "(at most --timeout seconds), close the store, exit 0.  A second\n"
+            "signal exits at once with 128 + the signal (143 SIGTERM, 130 SIGINT).\n",
             specmock_api.title ? specmock_api.title : "API",
             (unsigned)specmock_api.nops,
             specmock_api.default_key ? specmock_api.default_key : "");
@@ -301,11 +312,47 @@ static void remove_tree(const char *dir)
     rmdir(dir);
 }
 
+/* The shutdown's state, shared by the signal and drain callbacks. */
+typedef struct shutdown_state {
+    struct event_base *base;
+    sm_server *server;
+    int timeout;
+    int first;  /* the first signal, 0 while serving */
+    int second; /* a second signal: exit 128 + it    */
+} shutdown_state;
+
+static const char *signame(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "signal";
+}
+
+static void on_drained(void *arg, unsigned left)
+{
+    shutdown_state *st = arg;
+    if (left)
+        fprintf(stderr, "specmock: %u request%s still in progress after %d s: "
+                        "closed\n",
+                left, left == 1 ? "" : "s", st->timeout);
+    event_base_loopbreak(st->base);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
-    (void)sig;
     (void)what;
-    event_base_loopbreak(arg);
+    shutdown_state *st = arg;
+    if (st->first) {
+        st->second = (int)sig;
+        fprintf(stderr, "specmock: second signal (%s): exiting now\n",
+                signame((int)sig));
+        event_base_loopbreak(st->base);
+        return;
+    }
+    st->first = (int)sig;
+    unsigned n = server_drain(st->server, st->timeout, on_drained, st);
+    if (n) /* else on_drained already ran */
+        fprintf(stderr, "specmock: %s: not accepting; finishing %u request%s "
+                        "in progress (at most %d s)\n",
+                signame((int)sig), n, n == 1 ? "" : "s", st->timeout);
 }
 
 /* Number of "{param}" segments in the API prefix. */
@@ -338,8 +385,10 @@ int main(int argc, char **argv)
     sm_history *history = NULL;
     sm_coverage *coverage = NULL;
     sm_faults *faults = NULL;
+    shutdown_state sd;
 
     memset(&app, 0, sizeof app);
+    memset(&sd, 0, sizeof sd);
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     switch (parse_args(argc, argv, &o)) {
@@ -482,8 +531,11 @@ int main(int argc, char **argv)
         strbuf_addf(&self, "%s:%d", o.host, port);
     app.self_host = self.p;
 
-    sigint = evsignal_new(base, SIGINT, on_signal, base);
-    sigterm = evsignal_new(base, SIGTERM, on_signal, base);
+    sd.base = base;
+    sd.server = server;
+    sd.timeout = o.timeout ? o.timeout : SM_HTTP_TIMEOUT_SECS;
+    sigint = evsignal_new(base, SIGINT, on_signal, &sd);
+    sigterm = evsignal_new(base, SIGTERM, on_signal, &sd);
     if (!sigint || !sigterm || event_add(sigint, NULL) || event_add(sigterm, NULL)) {
         fputs("specmock: cannot install signal handlers\n", stderr);
         goto out;
@@ -511,7 +563,7 @@ int main(int argc, char **argv)
     printf("listening on http://%s\n", self.p);
 
     event_base_dispatch(base);
-    rc = 0;
+    rc = sd.second ? 128 + sd.second : 0;
 
 out:
     if (sigint)

@@ -24,6 +24,15 @@
  * evhttp callback converts the request, runs the pipeline and ends in exactly
  * one evhttp_send_reply().
  *
+ * Shutdown (server_drain): the listening socket is closed (new connections
+ * are refused), idle connections are closed, and every connection with a
+ * request in progress -- from the first byte of the request until its
+ * answer is completely written, so a body still arriving within --timeout
+ * counts, as does a large answer still being written -- is let finish;
+ * answers sent while draining carry "Connection: close".  When none is left,
+ * or after deadline_secs, drained(arg, left) is called once (left: how many
+ * were still in progress at the deadline).
+ *
  * Ownership (RT-CORE helper): the server borrows the app (which must outlive it) and owns the
  * evhttp object and its listening socket; server_free() closes them.
  */
@@ -67,6 +76,12 @@ sm_server *server_new(struct event_base *base, sm_app *app);
  * On failure returns -1 with a message in err. */
 int server_listen(sm_server *s, const char *host, int port, int *bound_port,
                   strbuf *err);
+/* Starts the graceful shutdown (see above); returns how many requests were
+ * in progress.  drained may be called before it returns (none in progress).
+ * A second call only returns the count. */
+unsigned server_drain(sm_server *s, int deadline_secs,
+                      void (*drained)(void *arg, unsigned left), void *arg);
+/* Closes the listening socket and every connection at once. */
 void server_free(sm_server *s);
 
 #endif

@@ -399,6 +399,24 @@ int server_stop_signal(server *s, int sig)
     return rc;
 }
 
+void server_signal(server *s, int sig)
+{
+    if (s && s->pid)
+        kill(s->pid, sig);
+}
+
+int server_wait(server *s, int timeout_ms)
+{
+    if (!s || !s->pid)
+        return s ? s->exit_status : -1;
+    int rc = wait_timeout(s->pid, timeout_ms);
+    if (rc == -2)
+        return -2;
+    s->pid = 0;
+    s->exit_status = rc;
+    return rc;
+}
+
 void server_kill(server *s)
 {
     if (!s || !s->pid)

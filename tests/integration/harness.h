@@ -57,6 +57,11 @@ server *server_start(const server_opts *opts);
 int server_stop(server *s);
 /* The same with another signal (SIGINT ...). */
 int server_stop_signal(server *s, int sig);
+/* Send sig without waiting (the server keeps running until it exits). */
+void server_signal(server *s, int sig);
+/* Wait up to timeout_ms for the server to exit; returns its status as
+ * server_stop does, or -2 when it is still running (it is not killed). */
+int server_wait(server *s, int timeout_ms);
 /* SIGKILL and reap. */
 void server_kill(server *s);
 /* Start again with the same arguments and the same db directory. */

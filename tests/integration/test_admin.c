@@ -74,7 +74,7 @@ static void test_health_routes_openapi(void **state)
                 "\"path\":\"/api/environments/{project_id}/dashboards/\","
                 "\"kind\":\"create\",\"resource\":\"dashboards\","
                 "\"scope\":\"dashboard:write\",\"personal_api_keys\":true,"
-                "\"success\":201,\"statuses\":[201,400,401,403,404,415]}",
+                "\"success\":201,\"statuses\":[201,400,401,403,404,413,415,507]}",
                 "routes row");
             free(t);
             seen++;

@@ -120,11 +120,11 @@ static const sm_resource resources[] = {
 
 /* Documented statuses: success first, then errors ascending. */
 static const uint16_t op_animals_list_statuses[] = { 200, 401, 403, 404 };
-static const uint16_t op_animals_create_statuses[] = { 201, 400, 401, 402, 403, 404, 409, 415 };
+static const uint16_t op_animals_create_statuses[] = { 201, 400, 401, 402, 403, 404, 409, 413, 415, 507 };
 static const uint16_t op_animals_retrieve_statuses[] = { 200, 401, 403, 404 };
-static const uint16_t op_animals_update_statuses[] = { 200, 400, 401, 403, 404, 415 };
-static const uint16_t op_animals_partial_update_statuses[] = { 200, 400, 401, 403, 404, 415 };
-static const uint16_t op_animals_destroy_statuses[] = { 204, 401, 403, 404 };
+static const uint16_t op_animals_update_statuses[] = { 200, 400, 401, 403, 404, 413, 415, 507 };
+static const uint16_t op_animals_partial_update_statuses[] = { 200, 400, 401, 403, 404, 413, 415, 507 };
+static const uint16_t op_animals_destroy_statuses[] = { 204, 401, 403, 404, 507 };
 static const uint16_t op_animals_tag_statuses[] = { 200, 401, 403, 404 };
 static const uint16_t op_audit_list_statuses[] = { 200, 401, 403, 404 };
 static const uint16_t op_audit_destroy_statuses[] = { 405, 401, 403, 404 };
@@ -158,7 +158,7 @@ static const sm_op ops[] = {
         .scope          = "animal",
         .request_model  = MODEL_Animal,
         .response_model = MODEL_Animal,
-        .nstatuses      = 8,
+        .nstatuses      = 10,
         .statuses       = op_animals_create_statuses,
     },
     {
@@ -186,7 +186,7 @@ static const sm_op ops[] = {
         .scope          = "animal",
         .request_model  = MODEL_Animal,
         .response_model = MODEL_Animal,
-        .nstatuses      = 6,
+        .nstatuses      = 8,
         .statuses       = op_animals_update_statuses,
     },
     {
@@ -200,7 +200,7 @@ static const sm_op ops[] = {
         .scope          = "keeper",
         .request_model  = MODEL_Animal,
         .response_model = MODEL_Animal,
-        .nstatuses      = 6,
+        .nstatuses      = 8,
         .statuses       = op_animals_partial_update_statuses,
     },
     {
@@ -215,7 +215,7 @@ static const sm_op ops[] = {
         .scope          = "animal",
         .request_model  = -1,
         .response_model = -1,
-        .nstatuses      = 4,
+        .nstatuses      = 5,
         .statuses       = op_animals_destroy_statuses,
     },
     {
