@@ -1435,10 +1435,11 @@ static void h_list(const sm_app *app, sm_call *c, sm_reply *rep)
         if (hit) {
             store_abort(txn);
             strbuf_free(&key);
+            /* the reply shares the cached bytes: the server hands them to
+             * the socket's output buffer without a copy */
             reply_content_type(rep, hit->content_type);
-            strbuf_truncate(&rep->body, 0);
-            strbuf_add(&rep->body, hit->body, hit->len);
-            rep->status = hit->status;
+            reply_share(rep, hit->status, hit->body, hit->len,
+                        listcache_release, listcache_hold(hit));
             return;
         }
     }

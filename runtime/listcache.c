@@ -10,6 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An answer's bytes, shared by the entry and the replies still sending
+ * them (listcache_hold): freed when the last reference goes. */
+typedef struct body {
+    size_t refs;
+    char bytes[];
+} body;
+
 typedef struct entry {
     int used;           /* holds an answer                              */
     uint64_t txn;       /* the snapshot it was made from                */
@@ -17,8 +24,9 @@ typedef struct entry {
     uint64_t tick;      /* last use, for LRU                            */
     char *key;
     size_t key_len;
-    listcache_answer a; /* content_type and body owned (char * below)   */
-    char *ct, *body;
+    listcache_answer a; /* content_type owned (ct); a.body in buf      */
+    char *ct;
+    body *buf;          /* one reference                                */
 } entry;
 
 struct sm_listcache {
@@ -49,8 +57,24 @@ static void drop(sm_listcache *lc, entry *e)
     lc->st.bytes -= e->a.len;
     free(e->key);
     free(e->ct);
-    free(e->body);
+    listcache_release(NULL, 0, e->buf);
     memset(e, 0, sizeof *e);
+}
+
+void *listcache_hold(const listcache_answer *a)
+{
+    body *b = (body *)a->held;
+    b->refs++;
+    return b;
+}
+
+void listcache_release(const void *data, size_t len, void *held)
+{
+    (void)data;
+    (void)len;
+    body *b = held;
+    if (b && --b->refs == 0)
+        free(b);
 }
 
 void listcache_clear(sm_listcache *lc)
@@ -144,7 +168,7 @@ static entry *lru(sm_listcache *lc)
 
 int listcache_put(sm_listcache *lc, uint64_t txn, const char *key,
                   size_t key_len, int status, const char *content_type,
-                  const char *body, size_t len)
+                  const char *bytes, size_t len)
 {
     if (len > lc->max_body || len > lc->max_total) {
         lc->st.skipped++;
@@ -177,11 +201,12 @@ int listcache_put(sm_listcache *lc, uint64_t txn, const char *key,
         memcpy(e->key, key, key_len);
     e->key_len = key_len;
     e->ct = content_type ? sm_xstrdup(content_type) : NULL;
-    e->body = sm_xmalloc(len + 1);
+    e->buf = sm_xmalloc(sizeof *e->buf + len + 1);
+    e->buf->refs = 1;
     if (len)
-        memcpy(e->body, body, len);
-    e->body[len] = '\0';
-    e->a = (listcache_answer){status, e->ct, e->body, len};
+        memcpy(e->buf->bytes, bytes, len);
+    e->buf->bytes[len] = '\0';
+    e->a = (listcache_answer){status, e->ct, e->buf->bytes, len, e->buf};
     lc->st.entries++;
     lc->st.bytes += len;
     lc->st.stores++;

@@ -27,7 +27,8 @@
  * answer of a newer one is stored (they could never hit again).
  *
  * Owned by the RT-CORE helper.  Generic: knows nothing of the API.  Single-
- * threaded, like the event loop that uses it (one cache per process).
+ * threaded, like the event loop that uses it (one cache per process); the
+ * reference counts of held bodies are plain counters for the same reason.
  */
 #ifndef SM_LISTCACHE_H
 #define SM_LISTCACHE_H
@@ -43,12 +44,14 @@
 
 typedef struct sm_listcache sm_listcache;
 
-/* One cached answer; its pointers stay valid until the next put or free. */
+/* One cached answer; its pointers stay valid until the next put, clear or
+ * free, body longer while held (listcache_hold). */
 typedef struct listcache_answer {
     int status;
     const char *content_type; /* NULL: the reply's default              */
-    const char *body;
+    const char *body;         /* len bytes, NUL after them              */
     size_t len;
+    const void *held;         /* private: the reference-counted bytes   */
 } listcache_answer;
 
 typedef struct listcache_stats {
@@ -73,6 +76,12 @@ int listcache_put(sm_listcache *lc, uint64_t txn, const char *key,
                   size_t key_len, int status, const char *content_type,
                   const char *body, size_t len);
 void listcache_clear(sm_listcache *lc);
+/* A reference to a->body's bytes that outlives the entry (an answer still
+ * being sent when the entry is evicted): give it back with
+ * listcache_release(data, len, held), data and len ignored — the
+ * signature of a reply_release_fn / evbuffer reference cleanup. */
+void *listcache_hold(const listcache_answer *a);
+void listcache_release(const void *data, size_t len, void *held);
 void listcache_stats_get(const sm_listcache *lc, listcache_stats *out);
 
 #endif

@@ -4,7 +4,7 @@
  * integers, NULL vs "", parts that concatenate alike) and on another
  * snapshot id; replacing an entry of the same key; LRU eviction by entry
  * count and by the total byte bound; bodies above max_body are skipped;
- * stats; clear.
+ * stats; clear; a held body outliving its entry and the cache.
  */
 #include "unit.h"
 
@@ -195,6 +195,36 @@ static void test_size_bounds(void **state)
     listcache_free(NULL);
 }
 
+/* A held body outlives its entry: evicted, replaced or cleared, the bytes
+ * stay readable until the last reference is released (ASan checks the
+ * frees). */
+static void test_held_body(void **state)
+{
+    (void)state;
+    sm_listcache *lc = listcache_new(1, 0, 0);
+    assert_int_equal(put3(lc, 1, "k", NULL, 0, "held bytes"), 0);
+    const listcache_answer *a = get3(lc, 1, "k", NULL, 0);
+    assert_non_null(a);
+    const char *p = a->body;
+    void *h1 = listcache_hold(a), *h2 = listcache_hold(a);
+    /* another snapshot's answer evicts the entry */
+    assert_int_equal(put3(lc, 2, "k2", NULL, 0, "other"), 0);
+    assert_null(get3(lc, 1, "k", NULL, 0));
+    assert_string_equal(p, "held bytes");
+    listcache_release(p, 10, h1);
+    assert_string_equal(p, "held bytes"); /* h2 still holds it */
+    listcache_release(NULL, 0, h2);
+    /* held, then the cache goes first */
+    a = get3(lc, 2, "k2", NULL, 0);
+    assert_non_null(a);
+    p = a->body;
+    h1 = listcache_hold(a);
+    listcache_free(lc);
+    assert_string_equal(p, "other");
+    listcache_release(NULL, 0, h1);
+    listcache_release(NULL, 0, NULL); /* nothing held: nothing to do */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_snapshot_invalidation),
         cmocka_unit_test(test_eviction_lru),
         cmocka_unit_test(test_size_bounds),
+        cmocka_unit_test(test_held_body),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
