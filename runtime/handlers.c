@@ -3,7 +3,9 @@
  * start-up resolution of v2 names, step 5's record lookup and the fixture
  * loader.  Each handler reads or writes the store in one transaction and
  * answers through respond.h; a write that fails (map full) aborts its
- * transaction, so nothing of it remains.
+ * transaction, so nothing of it remains.  A list is answered from the
+ * app's list-answer cache (listcache.h) when the same request was answered
+ * from the same store snapshot; list_key() names every input it depends on.
  *
  * Owned by the RT-CORE helper.  Names no API: everything comes from the
  * tables.

@@ -24,7 +24,10 @@
  * same inputs.  Bounded: at most `entries` answers, none larger than
  * `max_body` bytes, `max_total` body bytes in all; the least recently used
  * entry goes first.  Entries of an older snapshot are dropped as soon as an
- * answer of a newer one is stored (they could never hit again).
+ * answer of a newer one is stored (they could never hit again).  A body
+ * held by an answer still being sent (listcache_hold) outlives its entry
+ * until that answer is written (evhttp writes one answer per connection
+ * at a time).
  *
  * Owned by the RT-CORE helper.  Generic: knows nothing of the API.  Single-
  * threaded, like the event loop that uses it (one cache per process); the
