@@ -3,7 +3,9 @@
  * start-up resolution of v2 names, step 5's record lookup and the fixture
  * loader.  Each handler reads or writes the store in one transaction and
  * answers through respond.h; a write that fails (map full) aborts its
- * transaction, so nothing of it remains.
+ * transaction, so nothing of it remains.  A list is answered from the
+ * app's list-answer cache (listcache.h) when the same request was answered
+ * from the same store snapshot; list_key() names every input it depends on.
  *
  * Owned by the RT-CORE helper.  Names no API: everything comes from the
  * tables.
@@ -15,6 +17,7 @@
 
 #include "checks.h"
 #include "jsonio.h"
+#include "listcache.h"
 #include "pagination.h"
 #include "pytext.h"
 #include "render.h"
@@ -1249,8 +1252,9 @@ static int ref_cmp(const void *x, const void *y)
  * exclude filters on facets, the stored list JSON copied into the reply.
  * 1 when it answered, 0 when the list needs the parsing path (filters
  * with a parameter, owner filtering, static rows, stale facets). */
-static int list_bytes(const sm_app *app, sm_call *c, unsigned hide,
-                      int64_t limit, int64_t offset, sm_reply *rep)
+static int list_bytes(const sm_app *app, sm_call *c, sm_txn *txn,
+                      unsigned hide, int64_t limit, int64_t offset,
+                      sm_reply *rep)
 {
     const sm_op *op = c->op;
     const sm_res_rt *rt = rtr(app, c->ri);
@@ -1269,13 +1273,9 @@ static int list_bytes(const sm_app *app, sm_call *c, unsigned hide,
     a.fs = rt->facets;
     a.op = op;
     a.excl = excl;
-    sm_txn *txn;
-    int rc = store_begin(app->store, 0, &txn);
-    if (rc == STORE_OK)
-        rc = store_walk(txn, app->ns[c->ri], c->project, c->parent_seq, hide,
+    int rc = store_walk(txn, app->ns[c->ri], c->project, c->parent_seq, hide,
                         0, -1, refs_visit, &a, NULL);
     if (rc != STORE_OK || a.stale) {
-        store_abort(txn);
         free(a.v);
         if (rc != STORE_OK) {
             store_failed(rep, rc);
@@ -1301,31 +1301,19 @@ static int list_bytes(const sm_app *app, sm_call *c, unsigned hide,
             strbuf_addc(body, ',');
         strbuf_add(body, a.v[i].list, a.v[i].list_len);
     }
-    store_abort(txn);
     free(a.v);
     list_tail(c, rep);
     return 1;
 }
 
-static void h_list(const sm_app *app, sm_call *c, sm_reply *rep)
+/* The list answer read from txn (NULL only for a static resource). */
+static void list_answer(const sm_app *app, sm_call *c, sm_txn *txn,
+                        unsigned hide, int64_t limit, int64_t offset,
+                        sm_reply *rep)
 {
     const sm_op *op = c->op;
     const sm_res_rt *rt = rtr(app, c->ri);
-    int env = envelope_of(op);
-    int64_t limit = -1, offset = 0;
-    const sm_filter *missing = listing_missing_required(op, &c->q);
-    if (missing) {
-        respond_error(rep, SM_ERR_INVALID_INPUT, missing->message, NULL, NULL);
-        return;
-    }
-    const char *soft = field_name(app, c->ri, rt->soft);
-    unsigned hide = soft && (c->res->hides & SM_HIDE_LIST) &&
-                            !listing_overrides_hide(op, &c->q, soft)
-                        ? STORE_F_DELETED
-                        : 0;
-    if (env == SM_ENV_PAGINATED)
-        pagination_params(c->query, &limit, &offset);
-    if (list_bytes(app, c, hide, limit, offset, rep))
+    if (txn && list_bytes(app, c, txn, hide, limit, offset, rep))
         return;
 
     /* the parsing path: query filters, owners, static rows */
@@ -1345,13 +1333,8 @@ static void h_list(const sm_app *app, sm_call *c, sm_reply *rep)
             json_decref(li);
         }
     } else {
-        sm_txn *txn;
-        int rc = store_begin(app->store, 0, &txn);
-        if (rc == STORE_OK) {
-            rc = store_list(txn, app->ns[c->ri], c->project, c->parent_seq,
+        int rc = store_list(txn, app->ns[c->ri], c->project, c->parent_seq,
                             hide, 0, -1, collect_visit, &a, NULL);
-            store_abort(txn);
-        }
         if (rc != STORE_OK) {
             collect_free(&a);
             store_failed(rep, rc);
@@ -1389,6 +1372,85 @@ static void h_list(const sm_app *app, sm_call *c, sm_reply *rep)
     }
     collect_free(&a);
     list_tail(c, rep);
+}
+
+/* The cache key of a list answer (listcache.h): every input list_answer
+ * reads besides the snapshot and the app's constant tables.  The operation
+ * fixes the resource, filters, order, envelope and static rows; project and
+ * parent sequence the records walked (both also follow from the path, the
+ * parent's sequence from the path and the snapshot: kept so that a parent
+ * located in another snapshot than the list's still makes its own key);
+ * hide follows from the query; the raw query string holds every filter,
+ * search, limit and offset; path, query and Host make the pagination
+ * links; the caller's key holds the owner filtering and the caller-
+ * dependent filters (its user object never changes: keys are only ever
+ * added).  Each caller gets its own entries even where its identity does
+ * not matter: no page is ever answered to another key. */
+static void list_key(const sm_app *app, const sm_call *c, unsigned hide,
+                     strbuf *key)
+{
+    listcache_key_int(key, (int64_t)(c->op - app->api->ops));
+    listcache_key_int(key, c->ri);
+    listcache_key_int(key, c->project);
+    listcache_key_int(key, (int64_t)c->parent_seq);
+    listcache_key_int(key, (int64_t)hide);
+    listcache_key_str(key, c->path);
+    listcache_key_str(key, c->query);
+    listcache_key_str(key, c->host);
+    listcache_key_str(key, c->key ? c->key->key : NULL);
+}
+
+/* A list: from the answer cache when the same request was answered from
+ * the same snapshot (listcache.h), else assembled (list_answer) and kept.
+ * The snapshot's id and the records come from one read transaction, so a
+ * kept answer is exactly the one for that id. */
+static void h_list(const sm_app *app, sm_call *c, sm_reply *rep)
+{
+    const sm_op *op = c->op;
+    const sm_res_rt *rt = rtr(app, c->ri);
+    int64_t limit = -1, offset = 0;
+    const sm_filter *missing = listing_missing_required(op, &c->q);
+    if (missing) {
+        respond_error(rep, SM_ERR_INVALID_INPUT, missing->message, NULL, NULL);
+        return;
+    }
+    const char *soft = field_name(app, c->ri, rt->soft);
+    unsigned hide = soft && (c->res->hides & SM_HIDE_LIST) &&
+                            !listing_overrides_hide(op, &c->q, soft)
+                        ? STORE_F_DELETED
+                        : 0;
+    if (envelope_of(op) == SM_ENV_PAGINATED)
+        pagination_params(c->query, &limit, &offset);
+    sm_txn *txn = NULL;
+    int rc = store_begin(app->store, 0, &txn);
+    if (rc != STORE_OK && !(c->res->rflags & SM_R_STATIC)) {
+        store_failed(rep, rc);
+        return;
+    }
+    /* a static list read without a store is answered uncached */
+    sm_listcache *lc = txn ? app->listcache : NULL;
+    uint64_t snap = txn ? store_txn_id(txn) : 0;
+    strbuf key = STRBUF_INIT;
+    if (lc) {
+        list_key(app, c, hide, &key);
+        const listcache_answer *hit = listcache_get(lc, snap, key.p, key.len);
+        if (hit) {
+            store_abort(txn);
+            strbuf_free(&key);
+            /* the reply shares the cached bytes: the server hands them to
+             * the socket's output buffer without a copy */
+            reply_content_type(rep, hit->content_type);
+            reply_share(rep, hit->status, hit->body, hit->len,
+                        listcache_release, listcache_hold(hit));
+            return;
+        }
+    }
+    list_answer(app, c, txn, hide, limit, offset, rep);
+    store_abort(txn);
+    if (lc && rep->status >= 200 && rep->status < 300)
+        listcache_put(lc, snap, key.p, key.len, rep->status,
+                      rep->content_type, rep->body.p, rep->body.len);
+    strbuf_free(&key);
 }
 
 /* ---- create ----------------------------------------------------------- */

@@ -31,6 +31,7 @@ struct sm_journal;
 struct sm_history;
 struct sm_coverage;
 struct sm_faults;
+struct sm_listcache;
 
 /* Per resource: the v2 names resolved to indices once at start-up. */
 typedef struct sm_res_rt {
@@ -96,6 +97,8 @@ typedef struct sm_app {
     const char *openapi;         /* the generated document, byte for byte  */
     size_t openapi_len;
     const char *version;         /* specmock's version (health)            */
+    struct sm_listcache *listcache; /* list answers per snapshot (h_list), */
+                                    /* NULL: every list is assembled      */
 } sm_app;
 
 /* Resolves and checks every v2 name of app->api (key, soft, parent, owner,

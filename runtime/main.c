@@ -32,6 +32,7 @@
 #include "handlers.h"
 #include "history.h"
 #include "journal.h"
+#include "listcache.h"
 #include "rng.h"
 #include "router.h"
 #include "server.h"
@@ -500,6 +501,7 @@ int main(int argc, char **argv)
                                         HISTORY_BODY_CAP);
     app.coverage = coverage = coverage_new(api);
     app.faults = faults = faults_new(o.seeded, o.seed);
+    app.listcache = listcache_new(0, 0, 0); /* the defaults: 16 answers */
     if (handlers_resolve(&app, &err) < 0) {
         fprintf(stderr, "specmock: API tables: %s\n", err.p);
         goto out;
@@ -578,6 +580,7 @@ out:
     history_free(history);
     coverage_free(coverage);
     faults_free(faults);
+    listcache_free(app.listcache);
     store_close(store);
     if (tmpdir[0])
         remove_tree(tmpdir);

@@ -30,10 +30,48 @@ void reply_init(sm_reply *r)
     r->retry_after = 0;
     r->delay_ms = 0;
     r->drop = 0;
+    r->shared = NULL;
+    r->shared_len = 0;
+    r->shared_release = NULL;
+    r->shared_arg = NULL;
+}
+
+/* Gives a shared body back to its owner (once). */
+static void unshare(sm_reply *r)
+{
+    if (r->shared_release)
+        r->shared_release(r->shared, r->shared_len, r->shared_arg);
+    r->shared = NULL;
+    r->shared_len = 0;
+    r->shared_release = NULL;
+    r->shared_arg = NULL;
+}
+
+void reply_share(sm_reply *r, int status, const char *p, size_t len,
+                 reply_release_fn release, void *arg)
+{
+    unshare(r);
+    strbuf_truncate(&r->body, 0);
+    r->status = status;
+    r->shared = p;
+    r->shared_len = len;
+    r->shared_release = release;
+    r->shared_arg = arg;
+}
+
+const char *reply_bytes(const sm_reply *r, size_t *len)
+{
+    if (r->shared) {
+        *len = r->shared_len;
+        return r->shared;
+    }
+    *len = r->body.len;
+    return r->body.p;
 }
 
 void reply_free(sm_reply *r)
 {
+    unshare(r);
     strbuf_free(&r->body);
     free(r->content_type);
     r->content_type = NULL;
@@ -118,6 +156,7 @@ void respond_errorf(sm_reply *r, sm_err e, const char *fmt, ...)
 void respond_json(sm_reply *r, int status, const json_t *v)
 {
     reply_content_type(r, NULL);
+    unshare(r);
     strbuf_truncate(&r->body, 0);
     r->status = status;
     jsonio_dump(&r->body, v);
@@ -126,6 +165,7 @@ void respond_json(sm_reply *r, int status, const json_t *v)
 void respond_bytes(sm_reply *r, int status, const char *json, size_t len)
 {
     reply_content_type(r, NULL);
+    unshare(r);
     strbuf_truncate(&r->body, 0);
     r->status = status;
     strbuf_add(&r->body, json, len);
@@ -134,6 +174,7 @@ void respond_bytes(sm_reply *r, int status, const char *json, size_t len)
 void respond_empty(sm_reply *r, int status)
 {
     reply_content_type(r, NULL);
+    unshare(r);
     strbuf_truncate(&r->body, 0);
     r->status = status;
 }

@@ -7,7 +7,8 @@
  * envelope {"type","code","detail","attr"} is written in one place.
  *
  * Ownership (RT-CORE helper): an sm_reply owns its body bytes and
- * content type (reply_free releases them);
+ * content type (reply_free releases them), or one reference to a shared
+ * body (reply_share);
  * allow is borrowed (the router owns it for the server's lifetime).
  */
 #ifndef SM_RESPOND_H
@@ -40,7 +41,27 @@ typedef struct sm_reply {
     int retry_after;   /* >0: a Retry-After header (seconds)            */
     int64_t delay_ms;  /* >0: answer after this long (fault latency)   */
     int drop;          /* 1: close the connection, answer nothing       */
+    /* a body shared with its owner instead of `body` (reply_share), e.g. a
+     * cached answer: the reply holds one reference and gives it back with
+     * shared_release (reply_free, or any respond_* that replaces the
+     * body), unless the server handed it on (then shared_release is NULL) */
+    const char *shared;
+    size_t shared_len;
+    void (*shared_release)(const void *data, size_t len, void *arg);
+    void *shared_arg;
 } sm_reply;
+
+/* Releases a shared body; the signature of libevent's evbuffer reference
+ * cleanup, so the server can hand the reference to the output buffer. */
+typedef void (*reply_release_fn)(const void *data, size_t len, void *arg);
+
+/* The body is len bytes at p, owned elsewhere: release(p, len, arg) is
+ * called exactly once when the reply no longer needs them.  Sets the
+ * status; the Content-Type is left as it is. */
+void reply_share(sm_reply *r, int status, const char *p, size_t len,
+                 reply_release_fn release, void *arg);
+/* The body's bytes, shared or own (NULL or "" when none). */
+const char *reply_bytes(const sm_reply *r, size_t *len);
 
 /* Sets the Content-Type (copied), also for an empty body. */
 void reply_content_type(sm_reply *r, const char *ct);

@@ -805,21 +805,23 @@ static void server_cb(struct evhttp_request *req, void *arg)
     struct evbuffer *ob = NULL;
     if (rep.allow)
         evhttp_add_header(out, "Allow", rep.allow);
+    size_t body_len;
+    const char *body = reply_bytes(&rep, &body_len); /* own or shared */
     const char *ctype = rep.content_type ? rep.content_type
-                        : rep.body.len   ? "application/json"
+                        : body_len       ? "application/json"
                                          : NULL;
-    size_t sent_len = rq.method == SM_M_HEAD || rep.drop ? 0 : rep.body.len;
+    size_t sent_len = rq.method == SM_M_HEAD || rep.drop ? 0 : body_len;
     if (!admin) {
         const sm_app *app = s->app;
         /* the file journal lists answered requests: a drop sent none */
         if (app->journal && !rep.drop)
             journal_record(app->journal, rep.op_id, rq.method_name, rq.path,
-                           rq.query, rep.status, ctype, rep.body.p, sent_len);
+                           rq.query, rep.status, ctype, body, sent_len);
         if (app->history) {
             history_entry e = {
                 arrived, rep.op_id, rq.method_name, rq.path,
                 rq.query, rep.drop ? 0 : rep.status, rq.content_type, rq.body,
-                rq.body_len, ctype, rep.body.p, sent_len, rep.problem};
+                rq.body_len, ctype, body, sent_len, rep.problem};
             history_record(app->history, &e);
         }
         if (!rep.drop)
@@ -849,13 +851,21 @@ static void server_cb(struct evhttp_request *req, void *arg)
     }
     if (s->draining) /* shutting down: no next request on this connection */
         evhttp_add_header(out, "Connection", "close");
-    if (rep.body.len && rq.method == SM_M_HEAD) {
+    if (body_len && rq.method == SM_M_HEAD) {
         /* evhttp would send a body after a HEAD answer: send the headers a
          * GET would carry, and no body. */
         char cl[32];
-        snprintf(cl, sizeof cl, "%zu", rep.body.len);
+        snprintf(cl, sizeof cl, "%zu", body_len);
         evhttp_add_header(out, "Content-Length", cl);
-    } else if (rep.body.len) {
+    } else if (rep.shared && body_len) {
+        /* a shared body (a cached answer): its reference goes to the
+         * output buffer, which releases it once the bytes are written */
+        ob = evbuffer_new();
+        if (ob && evbuffer_add_reference(ob, rep.shared, body_len,
+                                         rep.shared_release,
+                                         rep.shared_arg) == 0)
+            rep.shared_release = NULL; /* handed on */
+    } else if (body_len) {
         ob = evbuffer_new();
         size_t len = rep.body.len;
         char *p = strbuf_steal(&rep.body);

@@ -280,6 +280,11 @@ void store_abort(sm_txn *t)
     free(t);
 }
 
+uint64_t store_txn_id(const sm_txn *t)
+{
+    return (uint64_t)mdb_txn_id(t->txn);
+}
+
 int store_namespace(sm_store *st, const char *name, uint16_t *ns)
 {
     sm_txn *t;

@@ -142,6 +142,12 @@ int store_walk(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
                unsigned hide_flags, int64_t offset, int64_t limit,
                store_walk_fn fn, void *arg, int64_t *count);
 
+/* The id of the snapshot txn reads (a write transaction: the id it will
+ * commit as).  LMDB advances it on every committed write that changed
+ * anything, in any process sharing the store, so two reads with the same
+ * id see the same records (listcache.h keys its answers on it). */
+uint64_t store_txn_id(const sm_txn *txn);
+
 const char *store_strerror(int rc);
 
 #endif
