@@ -176,7 +176,7 @@ int store_open(sm_store **out, const char *dir, size_t mapsize, int sync,
         (rc = mdb_env_set_mapsize(st->env, mapsize)) != 0)
         goto fail_mdb;
     if ((rc = mdb_env_open(st->env, dir,
-                           MDB_NOTLS | (sync ? 0 : MDB_NOSYNC), 0644)) != 0)
+                           MDB_NOTLS | MDB_WRITEMAP | (sync ? 0 : MDB_NOSYNC), 0644)) != 0)
         goto fail_mdb;
     if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0 ||
         (rc = mdb_dbi_open(txn, "records", MDB_CREATE, &st->records)) != 0 ||
