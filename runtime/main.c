@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "admin.h"
@@ -60,6 +61,7 @@ typedef struct options {
     const char *journal_file;
     long journal;          /* ring size, -1: the default */
     const char *admin_token;
+    long max_conns;        /* -1: the default */
     size_t max_body;
     size_t map_size;
     int timeout;
@@ -75,6 +77,7 @@ static void usage(FILE *out)
             "                [--clock RFC3339] [--sync] [--fixtures FILE]\n"
             "                [--journal N] [--journal-file FILE] [--admin-token T]\n"
             "                [--max-body BYTES] [--map-size BYTES] [--timeout SECS]\n"
+            "                [--max-connections N]\n"
             "                [--seed N] [--log text|json]\n"
             "                [--help] [--version]\n"
             "\n"
@@ -110,6 +113,10 @@ static void usage(FILE *out)
             "  --map-size N   LMDB map size in bytes (K/M/G suffixes, >= 64K;\n"
             "                 default 1G): the store's capacity; a write that\n"
             "                 does not fit answers 507\n"
+            "  --max-connections N  at most N connections at once (16-1000000,\n"
+            "                 default 4096, lowered to the process's hard\n"
+            "                 descriptor limit): more wait in the kernel's\n"
+            "                 backlog until one closes\n"
             "  --timeout S    close a connection idle, or sending its request,\n"
             "                 for S seconds (1-3600, default 30); also bounds the\n"
             "                 shutdown\n"
@@ -201,6 +208,7 @@ static int parse_args(int argc, char **argv, options *o)
             strcmp(name, "--clock") && strcmp(name, "--fixtures") &&
             strcmp(name, "--journal") && strcmp(name, "--journal-file") &&
             strcmp(name, "--admin-token") && strcmp(name, "--max-body") &&
+            strcmp(name, "--max-connections") &&
             strcmp(name, "--map-size") && strcmp(name, "--timeout") &&
             strcmp(name, "--seed") && strcmp(name, "--log"))
             return bad_usage("unknown option '%s' (see --help)%s", name, "");
@@ -244,6 +252,16 @@ static int parse_args(int argc, char **argv, options *o)
             if (!*val)
                 return bad_usage("--journal-file: empty file name%s%s", "", "");
             o->journal_file = val;
+        } else if (!strcmp(name, "--max-connections")) {
+            char *end;
+            errno = 0;
+            long n = strtol(val, &end, 10);
+            if (val[0] < '0' || val[0] > '9' || *end || errno || n < 16 ||
+                n > 1000000)
+                return bad_usage("--max-connections: '%s' is not a number of "
+                                 "connections (16-1000000)%s",
+                                 val, "");
+            o->max_conns = n;
         } else if (!strcmp(name, "--admin-token")) {
             if (!*val)
                 return bad_usage("--admin-token: empty token%s%s", "", "");
@@ -356,6 +374,28 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
                 signame((int)sig), n, n == 1 ? "" : "s", st->timeout);
 }
 
+/* The connection cap is the descriptor limit: accept(2) fails with EMFILE
+ * beyond it and the server pauses accepting (server.c accept_failed), so
+ * connections past the cap wait in the kernel's backlog.  RESERVE covers
+ * everything else the process holds open (stdio, the store's two files, the
+ * listener, the event loop's descriptors, a journal file).  Returns the
+ * connections allowed: n, or less when the hard limit is lower. */
+#define SM_DEFAULT_MAX_CONNS 4096
+#define SM_FD_RESERVE 32
+static long cap_connections(long n)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return n;
+    rlim_t want = (rlim_t)n + SM_FD_RESERVE;
+    if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max)
+        want = rl.rlim_max;
+    rl.rlim_cur = want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return n;
+    return want > SM_FD_RESERVE ? (long)(want - SM_FD_RESERVE) : 0;
+}
+
 /* Number of "{param}" segments in the API prefix. */
 static unsigned count_params(const char *prefix)
 {
@@ -369,7 +409,7 @@ int main(int argc, char **argv)
 {
     const sm_api *api = &specmock_api;
     options o = {"127.0.0.1", 8010, NULL, NULL, NULL, 0, 0, NULL, NULL, -1,
-                 NULL, 0, 0, 0, 0, 0, 0};
+                 NULL, -1, 0, 0, 0, 0, 0, 0};
     int rc = 1, port = 0;
     char tmpdir[4096] = "";
     strbuf err = STRBUF_INIT, self = STRBUF_INIT;
@@ -523,6 +563,8 @@ int main(int argc, char **argv)
         fputs("specmock: cannot create the HTTP server\n", stderr);
         goto out;
     }
+    long max_conns = cap_connections(o.max_conns < 0 ? SM_DEFAULT_MAX_CONNS
+                                                     : o.max_conns);
     if (server_listen(server, o.host, o.port, &port, &err) < 0) {
         fprintf(stderr, "specmock: %s\n", err.p);
         goto out;
@@ -562,6 +604,8 @@ int main(int argc, char **argv)
     }
     if (o.seeded)
         printf("seed: %llu\n", (unsigned long long)o.seed);
+    if (o.max_conns >= 0 && max_conns < o.max_conns)
+        printf("connections: at most %ld (the descriptor limit)\n", max_conns);
     printf("listening on http://%s\n", self.p);
 
     event_base_dispatch(base);

@@ -10,6 +10,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <event2/keyvalq_struct.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -66,6 +67,9 @@ struct sm_server {
     int draining;
     void (*drained)(void *, unsigned);
     void *drained_arg;
+    struct event *resume_ev; /* re-enables accepting after running out of */
+                             /* descriptors (accept_failed)              */
+    int cap_said;            /* the pause was reported since the last accept */
 };
 
 static int64_t mono_ms(void)
@@ -73,6 +77,31 @@ static int64_t mono_ms(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The listener's error callback gets evhttp's callback argument, not ours:
+ * which server owns a listener is kept here (one entry per listening
+ * server; set in server_listen, cleared before the listener goes). */
+static struct {
+    struct evconnlistener *l;
+    sm_server *s;
+} owners[16];
+
+static void owner_set(struct evconnlistener *l, sm_server *s)
+{
+    for (size_t i = 0; i < sizeof owners / sizeof *owners; i++)
+        if (owners[i].l == NULL || owners[i].s == s) {
+            owners[i].l = l;
+            owners[i].s = l ? s : NULL;
+            return;
+        }
+}
+
+static void owner_clear(sm_server *s)
+{
+    for (size_t i = 0; i < sizeof owners / sizeof *owners; i++)
+        if (owners[i].s == s)
+            owners[i].l = NULL, owners[i].s = NULL;
 }
 
 /* ---- the pipeline ----------------------------------------------------- */
@@ -627,6 +656,7 @@ static void conn_closed(struct evhttp_connection *evcon, void *arg)
 static struct bufferevent *conn_new(struct event_base *base, void *arg)
 {
     sm_server *s = arg;
+    s->cap_said = 0; /* accepting again */
     /* what evhttp creates itself when the hook returns NULL */
     struct bufferevent *bev = bufferevent_socket_new(base, -1, 0);
     if (!bev)
@@ -729,6 +759,7 @@ unsigned server_drain(sm_server *s, int deadline_secs,
         return busy_count(s);
     s->draining = 1;
     if (s->sock) {
+        owner_clear(s);
         evhttp_del_accept_socket(s->http, s->sock); /* closes the socket */
         s->sock = NULL;
     }
@@ -918,6 +949,42 @@ sm_server *server_new(struct event_base *base, sm_app *app)
     return s;
 }
 
+/* accept(2) failed.  Out of descriptors (the connection cap: --max-
+ * connections sets the limit) or kernel memory, the pending connection
+ * stays in the kernel's backlog and the listener would report it again at
+ * once, spinning: stop accepting for ACCEPT_PAUSE_MS instead, saying so
+ * once per pause; a connection closing meanwhile frees a descriptor. */
+#define ACCEPT_PAUSE_MS 100
+
+static void accept_failed(struct evconnlistener *l, void *arg)
+{
+    (void)arg; /* evhttp's */
+    sm_server *s = NULL;
+    for (size_t i = 0; i < sizeof owners / sizeof *owners && !s; i++)
+        if (owners[i].l == l)
+            s = owners[i].s;
+    int e = EVUTIL_SOCKET_ERROR();
+    if (!s || (e != EMFILE && e != ENFILE && e != ENOBUFS && e != ENOMEM))
+        return; /* the peer gave up (ECONNABORTED ...): nothing to do */
+    evconnlistener_disable(l);
+    struct timeval tv = {0, ACCEPT_PAUSE_MS * 1000};
+    event_add(s->resume_ev, &tv);
+    if (!s->cap_said) /* once until a connection is accepted again */
+        fprintf(stderr, "specmock: connection cap reached (%s): new "
+                        "connections wait until one closes (--max-connections)\n",
+                strerror(e));
+    s->cap_said = 1;
+}
+
+static void accept_resume(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    sm_server *s = arg;
+    if (s->sock && !s->draining)
+        evconnlistener_enable(evhttp_bound_socket_get_listener(s->sock));
+}
+
 int server_listen(sm_server *s, const char *host, int port, int *bound_port,
                   strbuf *err)
 {
@@ -927,6 +994,11 @@ int server_listen(sm_server *s, const char *host, int port, int *bound_port,
         strbuf_addf(err, "cannot listen on %s:%d: %s", host, port,
                     errno ? strerror(errno) : "cannot resolve or bind");
         return -1;
+    }
+    struct evconnlistener *l = evhttp_bound_socket_get_listener(s->sock);
+    if (l && (s->resume_ev = evtimer_new(s->base, accept_resume, s)) != NULL) {
+        owner_set(l, s);
+        evconnlistener_set_error_cb(l, accept_failed);
     }
     evutil_socket_t fd = evhttp_bound_socket_get_fd(s->sock);
     /* evhttp leaves Nagle on, and an answer over one loopback segment would
@@ -957,6 +1029,7 @@ void server_free(sm_server *s)
     while (s->held)
         pending_free(s->held);
     s->drained = NULL;
+    owner_clear(s);
     if (s->http)
         evhttp_free(s->http); /* closes every connection: conn_closed */
     sm_conn *c;
@@ -974,6 +1047,8 @@ void server_free(sm_server *s)
         event_free(s->reap_ev);
     if (s->deadline_ev)
         event_free(s->deadline_ev);
+    if (s->resume_ev)
+        event_free(s->resume_ev);
     free(s->by_fd);
     free(s);
 }

@@ -162,7 +162,7 @@ static void test_help(void **state)
     }
     const char *flags[] = {"--host", "--port", "--db", "--keys", "--clock", "--sync",
                            "--fixtures", "--journal", "--journal-file",
-                           "--admin-token", "--seed", "--log",
+                           "--admin-token", "--max-connections", "--seed", "--log",
                            "--help", "--version", NULL};
     for (int i = 0; flags[i]; i++)
         ASSERT_CONTAINS(r.out, flags[i], "--help output (stdout)");
@@ -277,6 +277,9 @@ static void test_bad_seed_and_log(void **state)
                       "exchanges (0-1000000; a file is --journal-file)");
     const char *a8[] = {"--port", "0", "--admin-token=", NULL};
     check_refused(a8, "specmock: --admin-token: empty token");
+    const char *a9[] = {"--port", "0", "--max-connections", "8", NULL};
+    check_refused(a9, "specmock: --max-connections: '8' is not a number of "
+                      "connections (16-1000000)");
 }
 
 /* --fixtures / --journal-file files that cannot be used: one line naming the

@@ -329,6 +329,36 @@ static void test_idle_and_slow_connections(void **state)
     server_cleanup(s);
 }
 
+/* --max-connections caps what is accepted (the descriptor limit): past it
+ * the server pauses accepting instead of spinning on EMFILE, says so once,
+ * and serves a normal client as soon as idle connections time out. */
+static void test_connection_cap(void **state)
+{
+    (void)state;
+    const char *const extra[] = {"--timeout", "1", "--max-connections", "16", NULL};
+    server *s = start(extra);
+    enum { OVER = 60 };
+    int fds[OVER];
+    for (int i = 0; i < OVER; i++)
+        fds[i] = connect_to(s); /* the kernel completes them; some wait */
+    normal(s); /* served once the idle ones are closed (--timeout 1) */
+    for (int i = 0; i < OVER; i++)
+        close(fds[i]);
+    normal(s);
+    char *err = server_stderr(s);
+    size_t said = 0;
+    for (const char *p = err; (p = strstr(p, "connection cap reached")); p++)
+        said++;
+    /* at least once, and not once per refused accept (thousands) */
+    if (said < 1 || said > 10) {
+        print_error("cap messages: %zu\n%s\n", said, err);
+        fail();
+    }
+    free(err);
+    assert_int_equal(server_stop(s), 0);
+    server_cleanup(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_map_full),
         cmocka_unit_test(test_headers_over_limit),
         cmocka_unit_test(test_idle_and_slow_connections),
+        cmocka_unit_test(test_connection_cap),
     };
     return cmocka_run_group_tests_name("integration_hostile", tests, NULL, NULL);
 }
