@@ -29,7 +29,7 @@ static int ci_cmp(const char *a, size_t al, const char *b, size_t bl)
 {
     size_t n = al < bl ? al : bl, i = 0;
     /* equal bytes fold equally: skip them without folding (sorting compares
-     * names that share long prefixes, "Dashboard 1" .. "Dashboard 100") */
+     * names that share long prefixes, "Item 1" .. "Item 100") */
     while (i < n && a[i] == b[i])
         i++;
     for (; i < n; i++) {
