@@ -413,8 +413,9 @@ static void keys_post(const sm_app *app, const sm_request *rq, sm_reply *rep)
                                   "an array of them");
         return;
     }
-    /* an array is all or nothing: every entry is checked on a scratch set
-     * holding the current keys' names before any is added */
+    /* an array is all or nothing: every entry is first parsed into a
+     * scratch set (which also refuses a key given twice in the array) and
+     * looked up among the live keys; only when all pass are they added */
     json_t *list = json_is_array(body) ? json_incref(body) : json_pack("[O]", body);
     size_t n = json_array_size(list);
     sm_keys *scratch = calloc(1, sizeof *scratch);
