@@ -2,8 +2,9 @@
  * coverage.c — per-operation status counters (see coverage.h).
  *
  * Each operation has a small array of (status, count): its documented
- * statuses, in the spec's order, then statuses nobody documented as they
- * are first answered.  Counting is a linear scan of a handful of entries.
+ * statuses, in the spec's order, then statuses nobody documented, ascending,
+ * inserted where they belong when first answered.  Counting is a linear
+ * scan of a handful of entries; reports read the array as it is.
  */
 #include "coverage.h"
 
@@ -32,7 +33,11 @@ struct sm_coverage {
     op_cov unmatched; /* requests no operation answered */
 };
 
-static tally *find_or_add(op_cov *o, int status)
+/* The tally of status, added when missing: documented ones are appended
+ * (seeding, in the spec's order), others inserted in ascending order after
+ * them, so the array is always in report order and reading it sorts
+ * nothing. */
+static tally *find_or_add(op_cov *o, int status, int documented)
 {
     for (size_t i = 0; i < o->n; i++)
         if (o->v[i].status == status)
@@ -41,9 +46,15 @@ static tally *find_or_add(op_cov *o, int status)
         o->cap = o->cap ? 2 * o->cap : 4;
         o->v = sm_xrealloc(o->v, o->cap * sizeof *o->v);
     }
-    tally *t = &o->v[o->n++];
+    size_t at = o->n;
+    while (!documented && at > 0 && !o->v[at - 1].documented &&
+           o->v[at - 1].status > status)
+        at--;
+    memmove(o->v + at + 1, o->v + at, (o->n - at) * sizeof *o->v);
+    o->n++;
+    tally *t = &o->v[at];
     t->status = (uint16_t)status;
-    t->documented = 0;
+    t->documented = (uint8_t)(documented != 0);
     t->count = 0;
     return t;
 }
@@ -55,9 +66,9 @@ static void seed_documented(sm_coverage *c)
         op_cov *o = &c->ops[i];
         o->n = 0;
         o->calls = 0;
-        find_or_add(o, op->status)->documented = 1;
+        find_or_add(o, op->status, 1);
         for (uint8_t k = 0; k < op->nstatuses; k++)
-            find_or_add(o, op->statuses[k])->documented = 1;
+            find_or_add(o, op->statuses[k], 1);
     }
     c->unmatched.n = 0;
     c->unmatched.calls = 0;
@@ -99,24 +110,7 @@ void coverage_count(sm_coverage *c, int op, int status)
         return;
     op_cov *o = op >= 0 && op < c->api->nops ? &c->ops[op] : &c->unmatched;
     o->calls++;
-    find_or_add(o, status)->count++;
-}
-
-static int by_status(const void *a, const void *b)
-{
-    const tally *x = a, *y = b;
-    return (int)x->status - (int)y->status;
-}
-
-/* The tallies in report order: documented first (as seeded), then the
- * others ascending.  Sorting the undocumented tail in place keeps it so. */
-static void order(op_cov *o)
-{
-    size_t d = 0;
-    while (d < o->n && o->v[d].documented)
-        d++;
-    if (o->n > d)
-        qsort(o->v + d, o->n - d, sizeof *o->v, by_status);
+    find_or_add(o, status, 0)->count++;
 }
 
 static int covered(const sm_op *op, const op_cov *o)
@@ -133,8 +127,7 @@ json_t *coverage_json(const sm_coverage *c)
     size_t called = 0, ncovered = 0;
     for (uint16_t i = 0; i < c->api->nops; i++) {
         const sm_op *op = &c->api->ops[i];
-        op_cov *o = &c->ops[i];
-        order(o);
+        const op_cov *o = &c->ops[i];
         int cov = covered(op, o);
         called += o->calls > 0;
         ncovered += cov;
@@ -158,8 +151,7 @@ json_t *coverage_json(const sm_coverage *c)
         json_object_set_new(r, "statuses", sts);
         json_array_append_new(results, r);
     }
-    op_cov *u = (op_cov *)&c->unmatched;
-    order(u);
+    const op_cov *u = &c->unmatched;
     json_t *us = json_array();
     for (size_t k = 0; k < u->n; k++) {
         json_t *t = json_object();
@@ -192,8 +184,7 @@ void coverage_text(const sm_coverage *c, strbuf *out)
                 "CALLS", "STATUS:COUNT (* documented, + covered)");
     for (uint16_t i = 0; i < c->api->nops; i++) {
         const sm_op *op = &c->api->ops[i];
-        op_cov *o = &c->ops[i];
-        order(o);
+        const op_cov *o = &c->ops[i];
         int cov = covered(op, o);
         called += o->calls > 0;
         ncovered += cov;
@@ -206,8 +197,7 @@ void coverage_text(const sm_coverage *c, strbuf *out)
                         (unsigned long long)o->v[k].count);
         strbuf_addc(out, '\n');
     }
-    op_cov *u = (op_cov *)&c->unmatched;
-    order(u);
+    const op_cov *u = &c->unmatched;
     strbuf_addf(out, "%-*s  %-6s  %6llu   ", (int)w, "(no operation)", "-",
                 (unsigned long long)u->calls);
     for (size_t k = 0; k < u->n; k++)
