@@ -319,7 +319,8 @@ void server_pipeline(const sm_app *app, const sm_request *rq, sm_reply *rep)
     }
     /* 2b. faults (admin.h): decided per matched operation before anything
      * else, so a forced answer runs no gate and no handler */
-    if (opi >= 0 && rq->method != SM_M_OPTIONS && app->faults) {
+    if (opi >= 0 && rq->method != SM_M_OPTIONS && app->faults &&
+        faults_count(app->faults) > 0) { /* no rules: no clock read */
         fault_action fa;
         faults_decide(app->faults, api->ops[opi].id, mono_ms(), &fa);
         rep->delay_ms = fa.delay_ms;
