@@ -173,6 +173,17 @@ static void openapi(const sm_app *app, const sm_request *rq, sm_reply *rep)
 
 /* ---- journal ---------------------------------------------------------- */
 
+/* 1 when id names an operation of the api (arg); faults_add's shape. */
+static int known_op(void *arg, const char *id)
+{
+    const sm_api *api = arg;
+    for (uint16_t i = 0; i < api->nops; i++)
+        if (!strcmp(api->ops[i].id, id))
+            return 1;
+    return 0;
+}
+
+
 /* "201" -> [201, 201]; "4xx" -> [400, 499]. 0 or -1. */
 static int parse_status_filter(const char *v, int *lo, int *hi)
 {
@@ -221,10 +232,7 @@ static void journal_get(const sm_app *app, const sm_request *rq, sm_reply *rep)
         }
     }
     if (f.op) {
-        int known = 0;
-        for (uint16_t i = 0; i < app->api->nops && !known; i++)
-            known = !strcmp(app->api->ops[i].id, f.op);
-        if (!known) {
+        if (!known_op((void *)app->api, f.op)) {
             admin_error(rep, 400, "operation: no operation \"%s\" (see "
                                   "/__specmock/routes)", f.op);
             goto out;
@@ -467,14 +475,6 @@ static void keys_post(const sm_app *app, const sm_request *rq, sm_reply *rep)
 
 /* ---- faults ----------------------------------------------------------- */
 
-static int known_op(void *arg, const char *id)
-{
-    const sm_api *api = arg;
-    for (uint16_t i = 0; i < api->nops; i++)
-        if (!strcmp(api->ops[i].id, id))
-            return 1;
-    return 0;
-}
 
 static void faults_get(const sm_app *app, const sm_request *rq, sm_reply *rep)
 {
