@@ -121,16 +121,22 @@ static size_t edit_distance(const char *a, size_t n, const char *b)
 const char *suggest_word(const char *w, size_t n, const char *const *list)
 {
     const char *best = NULL;
-    size_t bestd = (size_t)-1;
+    size_t limit = n <= 4 ? 1 : n <= 8 ? 2 : 3;
+    size_t bestd = limit + 1;
     for (; *list; list++) {
+        /* the distance is at least the difference in length: a word that
+         * far off can never be suggested, so its matrix is not worth
+         * filling (a long unknown word would cost length x length each) */
+        size_t m = strlen(*list);
+        if ((n > m ? n - m : m - n) > limit)
+            continue;
         size_t dist = edit_distance(w, n, *list);
         if (dist < bestd) {
             bestd = dist;
             best = *list;
         }
     }
-    size_t limit = n <= 4 ? 1 : n <= 8 ? 2 : 3;
-    return bestd <= limit ? best : NULL;
+    return best;
 }
 
 /* "unknown <what> 'x'; did you mean 'y'?" or "...; expected <expect>". */
