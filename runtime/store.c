@@ -175,8 +175,13 @@ int store_open(sm_store **out, const char *dir, size_t mapsize, int sync,
     if ((rc = mdb_env_set_maxdbs(st->env, 4)) != 0 ||
         (rc = mdb_env_set_mapsize(st->env, mapsize)) != 0)
         goto fail_mdb;
+    /* MDB_NORDAHEAD: the map is read at random (a B-tree), and on a new,
+     * sparse data.mdb the kernel's read-around on the first fault zero-fills
+     * a window of the hole into the page cache: ~1.5 ms of a 5 ms start-up */
     if ((rc = mdb_env_open(st->env, dir,
-                           MDB_NOTLS | MDB_WRITEMAP | (sync ? 0 : MDB_NOSYNC), 0644)) != 0)
+                           MDB_NOTLS | MDB_WRITEMAP | MDB_NORDAHEAD |
+                               (sync ? 0 : MDB_NOSYNC),
+                           0644)) != 0)
         goto fail_mdb;
     if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0 ||
         (rc = mdb_dbi_open(txn, "records", MDB_CREATE, &st->records)) != 0 ||
