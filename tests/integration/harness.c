@@ -737,14 +737,21 @@ int http_try(server *s, const http_req *req, http_resp *r)
 long raw_exchange(server *s, const char *data, size_t len, bool shut_wr, char *out,
                   size_t cap, int timeout_ms)
 {
+    return raw_exchange_at(htonl(INADDR_LOOPBACK), s->port, data, len, shut_wr,
+                           out, cap, timeout_ms);
+}
+
+long raw_exchange_at(uint32_t addr, int port, const char *data, size_t len,
+                     bool shut_wr, char *out, size_t cap, int timeout_ms)
+{
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return -1;
     struct sockaddr_in a;
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)s->port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = addr;
     if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
         close(fd);
         return -1;

@@ -147,6 +147,10 @@ int http_try(server *s, const http_req *req, http_resp *r);
  * (into out, NUL-terminated, at most cap-1), or -1 if it cannot connect. */
 long raw_exchange(server *s, const char *data, size_t len, bool shut_wr, char *out,
                   size_t cap, int timeout_ms);
+/* The same to addr:port (addr in network byte order): for the tests that
+ * must reach the server from an address other than loopback. */
+long raw_exchange_at(uint32_t addr, int port, const char *data, size_t len,
+                     bool shut_wr, char *out, size_t cap, int timeout_ms);
 
 /* Case-insensitive lookup of the last header with that name; NULL if none. */
 const char *resp_header(const http_resp *r, const char *name);

@@ -1198,25 +1198,7 @@ static uint32_t local_non_loopback(void)
  * whole answer into out.  The peer the server sees is addr, not 127.x. */
 static void exchange_at(uint32_t addr, int port, const char *req, char *out, size_t cap)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(fd >= 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = addr;
-    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-    size_t len = strlen(req);
-    assert_int_equal(send(fd, req, len, MSG_NOSIGNAL), (ssize_t)len);
-    size_t got = 0;
-    for (;;) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (got + 1 >= cap || poll(&p, 1, 5000) <= 0)
-            break;
-        ssize_t n = recv(fd, out + got, cap - 1 - got, 0);
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    out[got] = '\0';
-    close(fd);
+    assert_true(raw_exchange_at(addr, port, req, strlen(req), false, out, cap, 5000) > 0);
 }
 
 #define LOOPBACK_403 "{\"error\":\"the admin API answers loopback clients only; start " \
