@@ -360,8 +360,10 @@ row1k() {
     "$sm1k_one_bad"
 }
 
-p99_max=$(printf '%s\n' "$sm_one_p99" "$sm_list_p99" "$sm_post_p99" "$sm_patch_p99" | sort -g | tail -1)
-ref_p99_max=$(printf '%s\n' "$ref_one_p99" "$ref_list_p99" "$ref_post_p99" "$ref_patch_p99" | sort -g | tail -1)
+# The issue's latency target is for GETs: p99 < 1 ms at 16 connections.
+p99_verdict() {  # p99_verdict SM_P99 REF_P99
+  echo "$(verdict "$1" '<' 1000)$(awk -v r="$2" 'BEGIN { if (r >= 1000) print " (the reference misses it too)" }')"
+}
 stamp=$(date -u +%Y-%m-%dT%H-%M-%SZ)
 cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 mode="full"; [ "$SMOKE" = 1 ] && mode="smoke"
@@ -391,7 +393,8 @@ $(row1k)
 | RSS idle, anonymous only (MB) | $(mb "$sm_anon_idle") | $(mb "$ref_anon_idle") | $(ratio "$sm_anon_idle" "$ref_anon_idle") | — |
 | RSS after load (MB; specmock then holds ${sm_total:-?} dashboards) | $(mb "$sm_rss_load") | $(mb "$ref_rss_load") | $(ratio "$sm_rss_load" "$ref_rss_load") | — |
 | RSS after load, anonymous only (MB) | $(mb "$sm_anon_load") | $(mb "$ref_anon_load") | $(ratio "$sm_anon_load" "$ref_anon_load") | — |
-| worst specmock p99 (µs) | $(us "$p99_max") | | | < 1000 µs $(verdict "$p99_max" '<' 1000) (reference worst: $(us "$ref_p99_max")) |
+| GET one p99 (µs) | $(us "$sm_one_p99") | $(us "$ref_one_p99") | $(ratio "$sm_one_p99" "$ref_one_p99") | < 1000 µs $(p99_verdict "$sm_one_p99" "$ref_one_p99") |
+| GET list p99 (µs) | $(us "$sm_list_p99") | $(us "$ref_list_p99") | $(ratio "$sm_list_p99" "$ref_list_p99") | < 1000 µs $(p99_verdict "$sm_list_p99" "$ref_list_p99") |
 
 The 1,000-op row is the same binary built from the same spec plus synthetic resources (bench/synth_spec.sh); its target is ≥ 0.95× the real spec's GET one in this run.
 PATCH has no separate target in the issue; it is held to the POST target (≥ 0.50×).

@@ -67,7 +67,7 @@ typedef struct store_rec {
  * commit; otherwise MDB_NOSYNC.  The map is writable (MDB_WRITEMAP): a
  * commit writes no pages with pwrite, which made creates ~1.5x faster under
  * wrk; the cost is that data.mdb's apparent size is the whole map size (a
- * sparse file: only written pages take disk).  LMDB still never overwrites
+ * sparse file: only written pages take disk); MDB_NORDAHEAD, see store.c.  LMDB still never overwrites
  * a live page, so a killed process loses nothing committed.  On failure err
  * gets "DIR: <reason>". */
 int store_open(sm_store **out, const char *dir, size_t mapsize, int sync,
