@@ -1,7 +1,8 @@
 /*
  * server.c — evhttp set-up, the generic callback and the request pipeline
  * (see server.h).  Every refusal is one respond_error() call; the callback
- * ends in exactly one evhttp_send_reply().  Owned by the RT-CORE helper.
+ * ends in exactly one evhttp_send_reply().  Connections are tracked for the
+ * graceful shutdown by conntrack.c.  Owned by the RT-CORE helper.
  */
 #include "server.h"
 
@@ -22,6 +23,7 @@
 #include <time.h>
 
 #include "admin.h"
+#include "conntrack.h"
 #include "coverage.h"
 #include "faults.h"
 #include "history.h"
@@ -40,36 +42,13 @@ typedef struct pending {
     int drop; /* 1: close the connection instead of answering */
 } pending;
 
-/* One accepted connection, tracked for the graceful shutdown (server.h
- * "Shutdown").  busy: a byte of a request has arrived and its answer has
- * not been completely written yet. */
-typedef struct sm_conn {
-    struct sm_conn *prev, *next;      /* s->conns, or s->pending          */
-    struct sm_server *s;
-    struct bufferevent *bev;
-    struct evhttp_connection *evcon;  /* NULL until adopted               */
-    struct evbuffer_cb_entry *in_cb;
-    int fd;
-    int busy;
-} sm_conn;
-
 struct sm_server {
     struct evhttp *http;
     struct evhttp_bound_socket *sock;
     sm_app *app;
     pending *held; /* replies waiting for their timer */
     struct event_base *base;
-    sm_conn *pending;     /* created by the bufferevent hook, not adopted */
-    sm_conn *conns;       /* adopted: closecb set                         */
-    sm_conn **by_fd;      /* the adopted connection on each descriptor    */
-    size_t nfd;
-    struct event *adopt_ev, *reap_ev, *deadline_ev;
-    int draining;
-    void (*drained)(void *, unsigned);
-    void *drained_arg;
-    struct event *resume_ev; /* re-enables accepting after running out of */
-                             /* descriptors (accept_failed)              */
-    int cap_said;            /* the pause was reported since the last accept */
+    sm_conntrack *conns; /* the graceful shutdown and the accept guard */
 };
 
 static int64_t mono_ms(void)
@@ -77,31 +56,6 @@ static int64_t mono_ms(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-/* The listener's error callback gets evhttp's callback argument, not ours:
- * which server owns a listener is kept here (one entry per listening
- * server; set in server_listen, cleared before the listener goes). */
-static struct {
-    struct evconnlistener *l;
-    sm_server *s;
-} owners[16];
-
-static void owner_set(struct evconnlistener *l, sm_server *s)
-{
-    for (size_t i = 0; i < sizeof owners / sizeof *owners; i++)
-        if (owners[i].l == NULL || owners[i].s == s) {
-            owners[i].l = l;
-            owners[i].s = l ? s : NULL;
-            return;
-        }
-}
-
-static void owner_clear(sm_server *s)
-{
-    for (size_t i = 0; i < sizeof owners / sizeof *owners; i++)
-        if (owners[i].s == s)
-            owners[i].l = NULL, owners[i].s = NULL;
 }
 
 /* ---- the pipeline ----------------------------------------------------- */
@@ -563,217 +517,15 @@ static int hold_reply(sm_server *s, struct evhttp_request *req, int status,
     return 0;
 }
 
-/* ---- connections and the graceful shutdown ------------------------------
- *
- * libevent 2.1 has no per-connection hook on the server side (evhttp's
- * newreqcb is 2.2), so connections are tracked through the public pieces:
- *   - evhttp_set_bevcb: we create each connection's bufferevent (exactly
- *     as evhttp would: a socket bufferevent, options 0) and watch its input
- *     buffer: any byte arriving makes the connection busy;
- *   - adoption: evhttp sets the bufferevent's callback argument to its
- *     evhttp_connection right after the hook returns, still inside the
- *     accept callback; an event activated from the hook runs in the same
- *     pass of the loop, before any I/O on the new socket, and registers the
- *     close callback there (evhttp frees a connection inside the accept
- *     callback only when an allocation fails);
- *   - server_cb sets an on-complete callback on every request: when the
- *     answer is completely written the connection is idle again (unless
- *     bytes of a next request are already buffered);
- *   - the close callback (evhttp_connection_free, also from evhttp_free)
- *     forgets the connection. */
-
-static void conn_push(sm_conn **head, sm_conn *c)
-{
-    c->prev = NULL;
-    c->next = *head;
-    if (*head)
-        (*head)->prev = c;
-    *head = c;
-}
-
-static void conn_unlink(sm_conn **head, sm_conn *c)
-{
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        *head = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
-    c->prev = c->next = NULL;
-}
-
-static unsigned busy_count(const sm_server *s)
-{
-    unsigned n = 0;
-    for (const sm_conn *c = s->conns; c; c = c->next)
-        n += c->busy != 0;
-    for (const sm_conn *c = s->pending; c; c = c->next)
-        n += c->busy != 0;
-    return n;
-}
-
-/* Tells the drain's caller, once: left is 0 when every request in progress
- * finished, else how many were still in progress at the deadline. */
-static void drain_finish(sm_server *s, unsigned left)
-{
-    void (*cb)(void *, unsigned) = s->drained;
-    if (!s->draining || !cb)
-        return;
-    s->drained = NULL;
-    if (s->deadline_ev)
-        event_del(s->deadline_ev);
-    cb(s->drained_arg, left);
-}
-
-static void drain_check(sm_server *s)
-{
-    if (s->draining && s->drained && busy_count(s) == 0)
-        drain_finish(s, 0);
-}
-
-static void conn_input(struct evbuffer *b, const struct evbuffer_cb_info *info,
-                       void *arg)
-{
-    (void)b;
-    if (info->n_added)
-        ((sm_conn *)arg)->busy = 1;
-}
-
-static void conn_closed(struct evhttp_connection *evcon, void *arg)
-{
-    (void)evcon;
-    sm_conn *c = arg;
-    sm_server *s = c->s;
-    int was_busy = c->busy;
-    evbuffer_remove_cb_entry(bufferevent_get_input(c->bev), c->in_cb);
-    if (c->fd >= 0 && (size_t)c->fd < s->nfd && s->by_fd[c->fd] == c)
-        s->by_fd[c->fd] = NULL;
-    conn_unlink(&s->conns, c);
-    free(c);
-    if (was_busy)
-        drain_check(s);
-}
-
-static struct bufferevent *conn_new(struct event_base *base, void *arg)
-{
-    sm_server *s = arg;
-    s->cap_said = 0; /* accepting again */
-    /* what evhttp creates itself when the hook returns NULL */
-    struct bufferevent *bev = bufferevent_socket_new(base, -1, 0);
-    if (!bev)
-        return NULL; /* evhttp tries its own; that one goes untracked */
-    sm_conn *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
-    c->s = s;
-    c->bev = bev;
-    c->fd = -1;
-    c->in_cb = evbuffer_add_cb(bufferevent_get_input(bev), conn_input, c);
-    if (!c->in_cb)
-        abort();
-    conn_push(&s->pending, c);
-    event_active(s->adopt_ev, EV_TIMEOUT, 1);
-    return bev;
-}
-
-static void conns_adopt(sm_server *s)
-{
-    sm_conn *c;
-    while ((c = s->pending) != NULL) {
-        conn_unlink(&s->pending, c);
-        void *arg = NULL;
-        bufferevent_getcb(c->bev, NULL, NULL, NULL, &arg);
-        struct evhttp_connection *evcon = arg;
-        int fd = (int)bufferevent_getfd(c->bev);
-        if (!evcon || evhttp_connection_get_bufferevent(evcon) != c->bev ||
-            fd < 0) {
-            /* not evhttp's layout: serve it untracked */
-            evbuffer_remove_cb_entry(bufferevent_get_input(c->bev), c->in_cb);
-            free(c);
-            continue;
-        }
-        if ((size_t)fd >= s->nfd) {
-            size_t n = s->nfd ? s->nfd : 64;
-            while (n <= (size_t)fd)
-                n *= 2;
-            sm_conn **p = realloc(s->by_fd, n * sizeof *p);
-            if (!p)
-                abort();
-            memset(p + s->nfd, 0, (n - s->nfd) * sizeof *p);
-            s->by_fd = p;
-            s->nfd = n;
-        }
-        c->evcon = evcon;
-        c->fd = fd;
-        s->by_fd[fd] = c;
-        evhttp_connection_set_closecb(evcon, conn_closed, c);
-        conn_push(&s->conns, c);
-    }
-}
-
-static void adopt_cb(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd;
-    (void)what;
-    conns_adopt(arg);
-}
-
-/* Draining: closes every idle connection (the close callback frees it). */
-static void reap_cb(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd;
-    (void)what;
-    sm_server *s = arg;
-    sm_conn *next;
-    for (sm_conn *c = s->conns; c; c = next) {
-        next = c->next;
-        if (!c->busy)
-            evhttp_connection_free(c->evcon);
-    }
-}
-
-static void deadline_cb(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd;
-    (void)what;
-    sm_server *s = arg;
-    drain_finish(s, busy_count(s));
-}
-
-/* The answer is completely written (evhttp_send_done, before evhttp frees
- * the connection or waits for the next request on it). */
-static void reply_done(struct evhttp_request *req, void *arg)
-{
-    (void)req;
-    sm_conn *c = arg;
-    c->busy = evbuffer_get_length(bufferevent_get_input(c->bev)) > 0;
-    if (c->s->draining && !c->busy) {
-        event_active(c->s->reap_ev, EV_TIMEOUT, 1); /* after evhttp is done */
-        drain_check(c->s);
-    }
-}
-
 unsigned server_drain(sm_server *s, int deadline_secs,
                       void (*drained)(void *arg, unsigned left), void *arg)
 {
-    if (s->draining)
-        return busy_count(s);
-    s->draining = 1;
     if (s->sock) {
-        owner_clear(s);
+        conntrack_watch_listener(s->conns, NULL);
         evhttp_del_accept_socket(s->http, s->sock); /* closes the socket */
         s->sock = NULL;
     }
-    conns_adopt(s);
-    reap_cb(-1, 0, s);
-    s->drained = drained;
-    s->drained_arg = arg;
-    unsigned n = busy_count(s);
-    struct timeval tv = {deadline_secs > 0 ? deadline_secs : 1, 0};
-    if (n)
-        event_add(s->deadline_ev, &tv);
-    drain_check(s);
-    return n;
+    return conntrack_drain(s->conns, deadline_secs, drained, arg);
 }
 
 static void server_cb(struct evhttp_request *req, void *arg)
@@ -811,18 +563,9 @@ static void server_cb(struct evhttp_request *req, void *arg)
     if (rq.body_len > 0 && rq.body_len <= body_limit(s->app))
         rq.body = (const char *)evbuffer_pullup(ib, -1);
 
-    /* the connection's tracking entry (graceful shutdown): busy until the
-     * answer is completely written */
-    struct evhttp_connection *conn = evhttp_request_get_connection(req);
-    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
-    if (bev) {
-        evutil_socket_t fd = bufferevent_getfd(bev);
-        sm_conn *c = fd >= 0 && (size_t)fd < s->nfd ? s->by_fd[fd] : NULL;
-        if (c && c->bev == bev) {
-            c->busy = 1;
-            evhttp_request_set_on_complete_cb(req, reply_done, c);
-        }
-    }
+    /* graceful shutdown: the connection is busy until the answer is
+     * completely written */
+    conntrack_request(s->conns, req);
 
     reply_init(&rep);
     int64_t arrived = clock_now(s->app->clock); /* before a write ticks it */
@@ -881,7 +624,7 @@ static void server_cb(struct evhttp_request *req, void *arg)
         snprintf(ra, sizeof ra, "%d", rep.retry_after);
         evhttp_add_header(out, "Retry-After", ra);
     }
-    if (s->draining) /* shutting down: no next request on this connection */
+    if (conntrack_draining(s->conns)) /* shutting down: no next request here */
         evhttp_add_header(out, "Connection", "close");
     if (body_len && rq.method == SM_M_HEAD) {
         /* evhttp would send a body after a HEAD answer: send the headers a
@@ -922,14 +665,10 @@ sm_server *server_new(struct event_base *base, sm_app *app)
     s->app = app;
     s->base = base;
     s->http = evhttp_new(base);
-    s->adopt_ev = event_new(base, -1, 0, adopt_cb, s);
-    s->reap_ev = event_new(base, -1, 0, reap_cb, s);
-    s->deadline_ev = evtimer_new(base, deadline_cb, s);
-    if (!s->http || !s->adopt_ev || !s->reap_ev || !s->deadline_ev) {
+    if (!s->http || !(s->conns = conntrack_new(base, s->http))) {
         server_free(s);
         return NULL;
     }
-    evhttp_set_bevcb(s->http, conn_new, s);
     evhttp_set_allowed_methods(s->http,
                                EVHTTP_REQ_GET | EVHTTP_REQ_POST |
                                    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
@@ -950,42 +689,6 @@ sm_server *server_new(struct event_base *base, sm_app *app)
     return s;
 }
 
-/* accept(2) failed.  Out of descriptors (the connection cap: --max-
- * connections sets the limit) or kernel memory, the pending connection
- * stays in the kernel's backlog and the listener would report it again at
- * once, spinning: stop accepting for ACCEPT_PAUSE_MS instead, saying so
- * once per pause; a connection closing meanwhile frees a descriptor. */
-#define ACCEPT_PAUSE_MS 100
-
-static void accept_failed(struct evconnlistener *l, void *arg)
-{
-    (void)arg; /* evhttp's */
-    sm_server *s = NULL;
-    for (size_t i = 0; i < sizeof owners / sizeof *owners && !s; i++)
-        if (owners[i].l == l)
-            s = owners[i].s;
-    int e = EVUTIL_SOCKET_ERROR();
-    if (!s || (e != EMFILE && e != ENFILE && e != ENOBUFS && e != ENOMEM))
-        return; /* the peer gave up (ECONNABORTED ...): nothing to do */
-    evconnlistener_disable(l);
-    struct timeval tv = {0, ACCEPT_PAUSE_MS * 1000};
-    event_add(s->resume_ev, &tv);
-    if (!s->cap_said) /* once until a connection is accepted again */
-        fprintf(stderr, "specmock: connection cap reached (%s): new "
-                        "connections wait until one closes (--max-connections)\n",
-                strerror(e));
-    s->cap_said = 1;
-}
-
-static void accept_resume(evutil_socket_t fd, short what, void *arg)
-{
-    (void)fd;
-    (void)what;
-    sm_server *s = arg;
-    if (s->sock && !s->draining)
-        evconnlistener_enable(evhttp_bound_socket_get_listener(s->sock));
-}
-
 int server_listen(sm_server *s, const char *host, int port, int *bound_port,
                   strbuf *err)
 {
@@ -996,11 +699,7 @@ int server_listen(sm_server *s, const char *host, int port, int *bound_port,
                     errno ? strerror(errno) : "cannot resolve or bind");
         return -1;
     }
-    struct evconnlistener *l = evhttp_bound_socket_get_listener(s->sock);
-    if (l && (s->resume_ev = evtimer_new(s->base, accept_resume, s)) != NULL) {
-        owner_set(l, s);
-        evconnlistener_set_error_cb(l, accept_failed);
-    }
+    conntrack_watch_listener(s->conns, evhttp_bound_socket_get_listener(s->sock));
     evutil_socket_t fd = evhttp_bound_socket_get_fd(s->sock);
     /* evhttp leaves Nagle on, and an answer over one loopback segment would
      * then wait for the client's delayed ACK.  Linux's accept(2) copies
@@ -1029,27 +728,9 @@ void server_free(sm_server *s)
      * requests); only our timers and bodies are left to free */
     while (s->held)
         pending_free(s->held);
-    s->drained = NULL;
-    owner_clear(s);
+    conntrack_close(s->conns);
     if (s->http)
-        evhttp_free(s->http); /* closes every connection: conn_closed */
-    sm_conn *c;
-    while ((c = s->pending) != NULL) { /* their bufferevents went with evhttp */
-        conn_unlink(&s->pending, c);
-        free(c);
-    }
-    while ((c = s->conns) != NULL) {
-        conn_unlink(&s->conns, c);
-        free(c);
-    }
-    if (s->adopt_ev)
-        event_free(s->adopt_ev);
-    if (s->reap_ev)
-        event_free(s->reap_ev);
-    if (s->deadline_ev)
-        event_free(s->deadline_ev);
-    if (s->resume_ev)
-        event_free(s->resume_ev);
-    free(s->by_fd);
+        evhttp_free(s->http); /* closes every connection: the tracker hears */
+    conntrack_free(s->conns);
     free(s);
 }
