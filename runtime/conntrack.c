@@ -53,9 +53,9 @@ struct sm_conntrack {
  *     pass of the loop, before any I/O on the new socket, and registers the
  *     close callback there (evhttp frees a connection inside the accept
  *     callback only when an allocation fails);
- *   - server_cb sets an on-complete callback on every request: when the
- *     answer is completely written the connection is idle again (unless
- *     bytes of a next request are already buffered);
+ *   - conntrack_request (from server_cb) sets an on-complete callback on
+ *     every request: when the answer is completely written the connection
+ *     is idle again (unless bytes of a next request are already buffered);
  *   - the close callback (evhttp_connection_free, also from evhttp_free)
  *     forgets the connection. */
 
