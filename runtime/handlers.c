@@ -18,6 +18,7 @@
 #include "checks.h"
 #include "jsonio.h"
 #include "listcache.h"
+#include "listtext.h"
 #include "pagination.h"
 #include "pytext.h"
 #include "render.h"
@@ -577,16 +578,15 @@ static int put_record_json(const sm_app *app, sm_txn *txn, int ri,
                            const char *old_key, char **json, size_t *json_len)
 {
     const sm_resource *res = &app->api->resources[ri];
-    json_t *item = render_project(app->api, app->rt->defaults, list_model(res), full);
-    size_t flen, llen;
-    char *fj = jsonio_dumps(full, &flen), *lj = jsonio_dumps(item, &llen);
+    listtext lt = LISTTEXT_INIT;
+    listtext_build(&lt, app->api, app->rt->defaults, list_model(res), full);
     uint16_t ns = app->ns[ri];
     strbuf fc = STRBUF_INIT;
     if (rtr(app, ri)->facets)
         listing_facets_encode(rtr(app, ri)->facets, full, &fc);
-    int rc = store_put_facets(txn, ns, project, parent, seq,
-                              record_flags(app, ri, full), fj, flen, lj, llen,
-                              fc.p, fc.len);
+    int rc = store_put_record(txn, ns, project, parent, seq,
+                              record_flags(app, ri, full), lt.full_text.p,
+                              lt.full_text.len, lt.seg, lt.nseg, fc.p, fc.len);
     strbuf_free(&fc);
     strbuf k = STRBUF_INIT;
     if (rc == STORE_OK && record_key(app, ri, full, input, &k) == 0) {
@@ -601,13 +601,10 @@ static int put_record_json(const sm_app *app, sm_txn *txn, int ri,
     }
     strbuf_free(&k);
     if (json && rc == STORE_OK) {
-        *json = fj;
-        *json_len = flen;
-    } else {
-        free(fj);
+        *json_len = lt.full_text.len;
+        *json = strbuf_steal(&lt.full_text);
     }
-    free(lj);
-    json_decref(item);
+    listtext_free(&lt);
     return rc;
 }
 
@@ -1194,9 +1191,7 @@ static void list_tail(const sm_call *c, sm_reply *rep)
 
 /* A list's records as pointers into the read transaction's map. */
 typedef struct ref {
-    uint64_t seq;
-    const char *list, *facets;
-    size_t list_len, facets_len;
+    store_item it;     /* its list text is written straight into the reply */
     listing_keys keys; /* the order keys, decoded once */
 } ref;
 
@@ -1228,8 +1223,7 @@ static int refs_visit(void *arg, const store_item *it)
         a->v = sm_xrealloc(a->v, a->cap * sizeof *a->v);
     }
     ref *r = &a->v[a->n++];
-    *r = (ref){it->id, it->list, it->facets, it->list_len, it->facets_len,
-               {0}};
+    *r = (ref){*it, {0}};
     if (a->fs && listing_facets_keys(a->fs, it->facets, it->facets_len,
                                      &r->keys) < 0)
         r->keys.n = 0xff; /* too many keys: compare the bytes */
@@ -1242,10 +1236,11 @@ static int ref_cmp(const void *x, const void *y)
 {
     const ref *a = x, *b = y;
     if (a->keys.n != 0xff && b->keys.n != 0xff)
-        return listing_keys_compare(ref_facets, &a->keys, a->seq, &b->keys,
-                                    b->seq);
-    return listing_facets_compare(ref_facets, a->facets, a->facets_len,
-                                  a->seq, b->facets, b->facets_len, b->seq);
+        return listing_keys_compare(ref_facets, &a->keys, a->it.id, &b->keys,
+                                    b->it.id);
+    return listing_facets_compare(ref_facets, a->it.facets, a->it.facets_len,
+                                  a->it.id, b->it.facets, b->it.facets_len,
+                                  b->it.id);
 }
 
 /* The list without parsing a record: creation order or the facets' order,
@@ -1294,12 +1289,12 @@ static int list_bytes(const sm_app *app, sm_call *c, sm_txn *txn,
         to = from + (size_t)limit;
     size_t bytes = 0;
     for (size_t i = from; i < to; i++)
-        bytes += a.v[i].list_len + 1;
+        bytes += a.v[i].it.list_len + 1;
     strbuf *body = list_head(c, count, limit, offset, bytes, rep);
     for (size_t i = from; i < to; i++) {
         if (i > from)
             strbuf_addc(body, ',');
-        strbuf_add(body, a.v[i].list, a.v[i].list_len);
+        store_item_list(&a.v[i].it, strbuf_extend(body, a.v[i].it.list_len));
     }
     free(a.v);
     list_tail(c, rep);

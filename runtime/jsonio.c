@@ -441,6 +441,37 @@ void jsonio_dump(strbuf *out, const json_t *v)
     dump_value(out, v);
 }
 
+size_t jsonio_dump_members(strbuf *out, const json_t *v, jsonio_member *m,
+                           size_t cap)
+{
+    if (!json_is_object(v)) {
+        jsonio_dump(out, v);
+        return 0;
+    }
+    const size_t base = out->len;
+    const char *k;
+    size_t klen, n = 0;
+    json_t *x;
+    strbuf_addc(out, '{');
+    json_object_keylen_foreach((json_t *)v, k, klen, x) {
+        if (out->len - base > 1)
+            strbuf_addc(out, ',');
+        size_t start = out->len - base;
+        dump_string(out, k, klen);
+        strbuf_addc(out, ':');
+        dump_value(out, x);
+        if (n < cap)
+            m[n++] = (jsonio_member){k, klen, start, out->len - base};
+    }
+    strbuf_addc(out, '}');
+    return n;
+}
+
+void jsonio_dump_string(strbuf *out, const char *s, size_t n)
+{
+    dump_string(out, s, n);
+}
+
 char *jsonio_dumps(const json_t *v, size_t *len)
 {
     strbuf b = STRBUF_INIT;

@@ -35,6 +35,23 @@ void jsonio_dump(strbuf *out, const json_t *v);
 /* Same, as a malloc'd NUL-terminated string; *len (may be NULL) its length. */
 char *jsonio_dumps(const json_t *v, size_t *len);
 
+/* Where jsonio_dump_members printed one member of an object: the bytes
+ * [start, end) of `"key":value`, offsets from where the dump began; key
+ * (klen bytes) is the object's own key string. */
+typedef struct jsonio_member {
+    const char *key;
+    size_t klen, start, end;
+} jsonio_member;
+
+/* jsonio_dump(out, v), recording where each member of v (an object) went:
+ * the first cap members, in printed order, to m.  Returns how many were
+ * recorded (0 when v is not an object). */
+size_t jsonio_dump_members(strbuf *out, const json_t *v, jsonio_member *m,
+                           size_t cap);
+
+/* Appends s[0..n) as a JSON string, as jsonio_dump prints strings. */
+void jsonio_dump_string(strbuf *out, const char *s, size_t n);
+
 /* s[0..n) as a JSON string; bytes that are not valid UTF-8 (overlong
  * forms, surrogates, beyond U+10FFFF) become one U+FFFD each.  New
  * reference, never NULL. */

@@ -26,8 +26,12 @@ struct sm_store {
     int rd_open, rd_in_use;
 };
 
-#define REC_MAGIC "SMR3"
-#define REC_HEADER 20
+#define REC_MAGIC "SMR4"
+#define REC_HEADER 24
+/* A list piece in the record: a u32 word; top bit set, a literal of the
+ * low 31 bits' length whose bytes follow; clear, a span of that length
+ * whose u32 offset into the full text follows. */
+#define SEG_LIT UINT32_C(0x80000000)
 #define KEY_LEN 26  /* ns 2 + project 8 + parent 8 + seq 8 */
 #define PREFIX_LEN 18
 
@@ -101,8 +105,58 @@ static void rec_key(unsigned char k[KEY_LEN], uint16_t ns, int64_t project,
     be64(k + 18, id);
 }
 
+/* Format 3 -> 4 in txn: every record keeps its bytes, its list text
+ * becomes one literal piece (SMR3: a 20-byte header "SMR3", flags, full,
+ * list and facets lengths, then the three).  A value that is no SMR3
+ * record is left as it is (reads report it corrupt, as before). */
+static int migrate_v3(MDB_txn *txn, sm_store *st)
+{
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(txn, st->records, &cur);
+    if (rc != 0)
+        return rc;
+    strbuf nv = STRBUF_INIT;
+    MDB_val k, v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        const unsigned char *p = v.mv_data;
+        if (k.mv_size != KEY_LEN || v.mv_size < 20 ||
+            memcmp(p, "SMR3", 4) != 0)
+            continue;
+        uint32_t fl = get32(p + 8), ll = get32(p + 12), xl = get32(p + 16);
+        if ((uint64_t)20 + fl + ll + xl != v.mv_size || ll & SEG_LIT)
+            continue;
+        uint32_t el = ll ? 4 + ll : 0;
+        unsigned char h[REC_HEADER + 4];
+        memcpy(h, REC_MAGIC, 4);
+        memcpy(h + 4, p + 4, 4); /* flags */
+        be32(h + 8, fl);
+        be32(h + 12, ll);
+        be32(h + 16, el);
+        be32(h + 20, xl);
+        be32(h + REC_HEADER, ll | SEG_LIT);
+        nv.len = 0;
+        strbuf_add(&nv, h, REC_HEADER);
+        strbuf_add(&nv, p + 20, fl);
+        if (ll)
+            strbuf_add(&nv, h + REC_HEADER, 4);
+        strbuf_add(&nv, p + 20 + fl, (size_t)ll + xl);
+        /* the key and the old value point into the map: nv is a copy, and
+         * so is the key (the put may move the node) */
+        unsigned char kb[KEY_LEN];
+        memcpy(kb, k.mv_data, KEY_LEN);
+        MDB_val key = {KEY_LEN, kb}, val = {nv.len, nv.p};
+        if ((rc = mdb_cursor_put(cur, &key, &val, MDB_CURRENT)) != 0)
+            break;
+    }
+    strbuf_free(&nv);
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 /* The store's format number in meta: absent in a fresh environment (then
- * written) and in a format-1 one (records present: refused). */
+ * written) and in a format-1 one (records present: refused); format 3 is
+ * converted (migrate_v3). */
 static int check_format(MDB_txn *txn, sm_store *st, const char *dir,
                         strbuf *err)
 {
@@ -128,6 +182,15 @@ static int check_format(MDB_txn *txn, sm_store *st, const char *dir,
             MDB_val v = {4, b};
             return mdb_put(txn, st->meta, &key, &v, 0);
         }
+    }
+    if (format == 3) {
+        unsigned char b[4];
+        be32(b, STORE_FORMAT);
+        MDB_val v = {4, b};
+        if ((rc = migrate_v3(txn, st)) != 0 ||
+            (rc = mdb_put(txn, st->meta, &key, &v, 0)) != 0)
+            return rc;
+        return 0;
     }
     if (format != STORE_FORMAT) {
         strbuf_addf(err, "%s: store format %u; this build uses %d: remove the "
@@ -422,23 +485,71 @@ int store_any(sm_txn *t, uint16_t ns, int64_t project)
     return any;
 }
 
+/* Checks a list encoding against the full text it refers to: every piece
+ * inside its bounds and the pieces' lengths adding up to list_len. */
+static int enc_valid(const unsigned char *e, size_t n, size_t full_len,
+                     size_t list_len)
+{
+    size_t i = 0, total = 0;
+    while (i < n) {
+        if (n - i < 4)
+            return 0;
+        uint32_t w = get32(e + i);
+        size_t len = w & ~SEG_LIT;
+        i += 4;
+        if (w & SEG_LIT) {
+            if (n - i < len)
+                return 0;
+            i += len;
+        } else {
+            if (n - i < 4)
+                return 0;
+            uint32_t off = get32(e + i);
+            i += 4;
+            if (off > full_len || len > full_len - off)
+                return 0;
+        }
+        total += len;
+    }
+    return total == list_len;
+}
+
 /* Checks a record value; 0 with the parts, or STORE_ERROR when corrupt. */
 static int rec_parse(const MDB_val *v, store_item *it)
 {
     const unsigned char *p = v->mv_data;
     if (v->mv_size < REC_HEADER || memcmp(p, REC_MAGIC, 4) != 0)
         return STORE_ERROR;
-    uint32_t fl = get32(p + 8), ll = get32(p + 12), xl = get32(p + 16);
-    if ((uint64_t)REC_HEADER + fl + ll + xl != v->mv_size)
+    uint32_t fl = get32(p + 8), ll = get32(p + 12), el = get32(p + 16),
+             xl = get32(p + 20);
+    if ((uint64_t)REC_HEADER + fl + el + xl != v->mv_size)
         return STORE_ERROR;
     it->flags = get32(p + 4);
     it->full = (const char *)p + REC_HEADER;
     it->full_len = fl;
-    it->list = it->full + fl;
     it->list_len = ll;
-    it->facets = it->list + ll;
+    it->list_enc = p + REC_HEADER + fl;
+    it->list_enc_len = el;
+    it->facets = (const char *)it->list_enc + el;
     it->facets_len = xl;
-    return STORE_OK;
+    return enc_valid(it->list_enc, el, fl, ll) ? STORE_OK : STORE_ERROR;
+}
+
+void store_item_list(const store_item *it, char *dst)
+{
+    const unsigned char *e = it->list_enc, *end = e + it->list_enc_len;
+    while (e < end) {
+        uint32_t w = get32(e);
+        size_t len = w & ~SEG_LIT;
+        if (w & SEG_LIT) {
+            memcpy(dst, e + 4, len);
+            e += 4 + len;
+        } else {
+            memcpy(dst, it->full + get32(e + 4), len);
+            e += 8;
+        }
+        dst += len;
+    }
 }
 
 int store_get(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
@@ -458,7 +569,9 @@ int store_get(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
     out->full_len = it.full_len;
     out->list_len = it.list_len;
     out->full = sm_xstrndup(it.full, it.full_len);
-    out->list = sm_xstrndup(it.list, it.list_len);
+    out->list = sm_xmalloc(it.list_len + 1);
+    store_item_list(&it, out->list);
+    out->list[it.list_len] = '\0';
     return STORE_OK;
 }
 
@@ -482,14 +595,37 @@ int store_put_facets(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
                      size_t full_len, const char *list, size_t list_len,
                      const char *facets, size_t facets_len)
 {
-    if (full_len > UINT32_MAX - REC_HEADER ||
-        list_len > UINT32_MAX - REC_HEADER - full_len ||
-        facets_len > UINT32_MAX - REC_HEADER - full_len - list_len)
+    store_seg one = {list ? list : "", 0, list_len};
+    return store_put_record(t, ns, project, parent, id, flags, full, full_len,
+                            &one, 1, facets, facets_len);
+}
+
+int store_put_record(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
+                     uint64_t id, unsigned flags, const char *full,
+                     size_t full_len, const store_seg *list, size_t nseg,
+                     const char *facets, size_t facets_len)
+{
+    const size_t max = (size_t)(SEG_LIT - 1);
+    size_t enc_len = 0, list_len = 0;
+    for (size_t i = 0; i < nseg; i++) {
+        const store_seg *g = &list[i];
+        if (!g->len)
+            continue;
+        if (g->len > max || (!g->lit && (g->off > full_len ||
+                                         g->len > full_len - g->off)))
+            return STORE_ERROR;
+        enc_len += g->lit ? 4 + g->len : 8;
+        list_len += g->len;
+        if (enc_len > max || list_len > max)
+            return STORE_ERROR;
+    }
+    if (full_len > max || facets_len > max ||
+        (uint64_t)REC_HEADER + full_len + enc_len + facets_len > max)
         return STORE_ERROR;
     unsigned char kb[KEY_LEN];
     rec_key(kb, ns, project, parent, id);
     MDB_val key = {KEY_LEN, kb};
-    MDB_val val = {REC_HEADER + full_len + list_len + facets_len, NULL};
+    MDB_val val = {REC_HEADER + full_len + enc_len + facets_len, NULL};
     int rc = mdb_put(t->txn, t->st->records, &key, &val, MDB_RESERVE);
     if (rc != 0)
         return map_rc(rc);
@@ -498,11 +634,26 @@ int store_put_facets(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
     be32(p + 4, flags);
     be32(p + 8, (uint32_t)full_len);
     be32(p + 12, (uint32_t)list_len);
-    be32(p + 16, (uint32_t)facets_len);
+    be32(p + 16, (uint32_t)enc_len);
+    be32(p + 20, (uint32_t)facets_len);
     memcpy(p + REC_HEADER, full, full_len);
-    memcpy(p + REC_HEADER + full_len, list, list_len);
+    unsigned char *e = p + REC_HEADER + full_len;
+    for (size_t i = 0; i < nseg; i++) {
+        const store_seg *g = &list[i];
+        if (!g->len)
+            continue;
+        if (g->lit) {
+            be32(e, (uint32_t)g->len | SEG_LIT);
+            memcpy(e + 4, g->lit, g->len);
+            e += 4 + g->len;
+        } else {
+            be32(e, (uint32_t)g->len);
+            be32(e + 4, (uint32_t)g->off);
+            e += 8;
+        }
+    }
     if (facets_len)
-        memcpy(p + REC_HEADER + full_len + list_len, facets, facets_len);
+        memcpy(e, facets, facets_len);
     return STORE_OK;
 }
 
@@ -557,12 +708,15 @@ int store_walk(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
 typedef struct list_adapter {
     store_visit_fn fn;
     void *arg;
+    strbuf text; /* the list text of the record visited */
 } list_adapter;
 
 static int adapt(void *arg, const store_item *it)
 {
-    const list_adapter *a = arg;
-    return a->fn(a->arg, it->id, it->flags, it->full, it->full_len, it->list,
+    list_adapter *a = arg;
+    a->text.len = 0;
+    store_item_list(it, strbuf_extend(&a->text, it->list_len));
+    return a->fn(a->arg, it->id, it->flags, it->full, it->full_len, a->text.p,
                  it->list_len);
 }
 
@@ -570,9 +724,11 @@ int store_list(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
                unsigned hide_flags, int64_t offset, int64_t limit,
                store_visit_fn fn, void *arg, int64_t *count)
 {
-    list_adapter a = {fn, arg};
-    return store_walk(t, ns, project, parent, hide_flags, offset, limit,
-                      fn ? adapt : NULL, &a, count);
+    list_adapter a = {fn, arg, STRBUF_INIT};
+    int rc = store_walk(t, ns, project, parent, hide_flags, offset, limit,
+                        fn ? adapt : NULL, &a, count);
+    strbuf_free(&a.text);
+    return rc;
 }
 
 /* ---- the keys index ---------------------------------------------------- */

@@ -1,16 +1,23 @@
 /*
  * store.h — the only user of LMDB.  One environment per process (with
  * --workers, one per worker process, opened after the fork as LMDB
- * requires), three named databases (store format 3, recorded in meta as
- * "format"; an older directory is refused at open with "DIR: store format
- * N; this build uses 3: remove the directory"):
+ * requires), three named databases (store format 4, recorded in meta as
+ * "format"; a format-3 directory is converted in place at open, an older
+ * one is refused with "DIR: store format N; this build uses 4: remove the
+ * directory"):
  *
  *   "records"  key (namespace u16, project i64, parent sequence u64,
  *              sequence u64), big-endian, the project's sign bit flipped, so
  *              a cursor walks one resource of one project under one parent
- *              (0: top-level) in creation order; value = 16-byte header
- *              ("SMR1", flags, full length, list length) + the full JSON +
- *              the list-item JSON, so reads copy bytes and parse nothing
+ *              (0: top-level) in creation order; value = 24-byte header
+ *              ("SMR4", flags, full length, list length, list encoding
+ *              length, facets length) + the full JSON + the list text's
+ *              encoding (store_seg: spans of the full JSON and literals) +
+ *              the facets, so reads copy bytes and parse nothing.  The list
+ *              item of a record repeats most of its full JSON: kept as spans
+ *              it costs a few dozen bytes instead of a second copy, and
+ *              LMDB packs ~2x more records into a page (a create touches a
+ *              new page every third record instead of every record)
  *   "meta"     namespace ids by resource name (stable across spec changes)
  *              and the last id per (namespace, project): ids start at 1 and
  *              are never reused
@@ -49,7 +56,7 @@ enum {
 
 enum { STORE_F_DELETED = 1u << 0 }; /* record flags: soft-deleted */
 
-#define STORE_FORMAT 3
+#define STORE_FORMAT 4
 #define STORE_DEFAULT_MAPSIZE ((size_t)1 << 30) /* 1 GiB, sparse */
 
 typedef struct sm_store sm_store;
@@ -97,10 +104,25 @@ int store_get(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
               uint64_t id, store_rec *out);
 void store_rec_free(store_rec *rec);
 
+/* One piece of a record's list text: lit != NULL, the len bytes at lit;
+ * lit == NULL, the bytes full[off, off + len) of the record's full text.
+ * The list text is its pieces concatenated in order. */
+typedef struct store_seg {
+    const char *lit;
+    size_t off, len;
+} store_seg;
+
+/* Stores (or replaces) a record: its full text, its list text as nseg
+ * pieces (spans must lie inside full: else STORE_ERROR, nothing written),
+ * and opaque facets bytes (store_item). */
+int store_put_record(sm_txn *txn, uint16_t ns, int64_t project,
+                     uint64_t parent, uint64_t id, unsigned flags,
+                     const char *full, size_t full_len, const store_seg *list,
+                     size_t nseg, const char *facets, size_t facets_len);
+/* store_put_record with the list text given whole (one literal piece). */
 int store_put(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
               uint64_t id, unsigned flags, const char *full, size_t full_len,
               const char *list, size_t list_len);
-/* store_put with facets bytes stored after the list JSON (store_item). */
 int store_put_facets(sm_txn *txn, uint16_t ns, int64_t project,
                      uint64_t parent, uint64_t id, unsigned flags,
                      const char *full, size_t full_len, const char *list,
@@ -139,9 +161,14 @@ int store_list(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
 typedef struct store_item {
     uint64_t id;
     unsigned flags;
-    const char *full, *list, *facets;
-    size_t full_len, list_len, facets_len;
+    const char *full, *facets;
+    size_t full_len, facets_len;
+    size_t list_len;           /* the list text's length */
+    const unsigned char *list_enc; /* its pieces (checked when read) */
+    size_t list_enc_len;
 } store_item;
+/* Writes the item's list text (list_len bytes, no NUL) to dst. */
+void store_item_list(const store_item *it, char *dst);
 typedef int (*store_walk_fn)(void *arg, const store_item *it);
 int store_walk(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
                unsigned hide_flags, int64_t offset, int64_t limit,

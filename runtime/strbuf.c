@@ -92,6 +92,15 @@ void strbuf_addf(strbuf *s, const char *fmt, ...)
     va_end(ap);
 }
 
+char *strbuf_extend(strbuf *s, size_t len)
+{
+    strbuf_grow(s, len);
+    char *at = s->p + s->len;
+    s->len += len;
+    s->p[s->len] = '\0';
+    return at;
+}
+
 void strbuf_truncate(strbuf *s, size_t len)
 {
     if (len < s->len) {

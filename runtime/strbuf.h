@@ -30,6 +30,9 @@ void strbuf_addf(strbuf *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(strbuf *s, const char *fmt, va_list ap);
 void strbuf_truncate(strbuf *s, size_t len);
+/* Appends len bytes for the caller to fill and returns where they start
+ * (the terminating NUL is already after them). */
+char *strbuf_extend(strbuf *s, size_t len);
 /* Returns the bytes (never NULL: "" when empty) and resets s. */
 char *strbuf_steal(strbuf *s);
 void strbuf_free(strbuf *s);

@@ -391,7 +391,7 @@ static void expect_refused(char *dir, unsigned format)
     assert_int_equal(store_open(&st, dir, STORE_DEFAULT_MAPSIZE, 0, &err), STORE_ERROR);
     assert_null(st);
     strbuf want = STRBUF_INIT;
-    strbuf_addf(&want, "%s: store format %u; this build uses 3: remove the directory", dir,
+    strbuf_addf(&want, "%s: store format %u; this build uses 4: remove the directory", dir,
                 format);
     assert_string_equal(err.p, want.p);
     strbuf_free(&want);
@@ -415,8 +415,226 @@ static void test_format2_refused(void **state)
     expect_refused(old_dir(2), 2);
 }
 
-/* A fresh directory gets format 3 and opens again. */
-static void test_format3_reopens(void **state)
+/* The key of a record as store.c lays it out (store.h "records"). */
+static void raw_key(unsigned char k[26], uint16_t ns, int64_t project,
+                    uint64_t parent, uint64_t id)
+{
+    uint64_t p = (uint64_t)project ^ UINT64_C(0x8000000000000000);
+    k[0] = (unsigned char)(ns >> 8);
+    k[1] = (unsigned char)ns;
+    for (int i = 0; i < 8; i++) {
+        k[2 + i] = (unsigned char)(p >> (56 - 8 * i));
+        k[10 + i] = (unsigned char)(parent >> (56 - 8 * i));
+        k[18 + i] = (unsigned char)(id >> (56 - 8 * i));
+    }
+}
+
+static void raw_be32(strbuf *b, uint32_t v)
+{
+    unsigned char x[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 8), (unsigned char)v};
+    strbuf_add(b, x, 4);
+}
+
+/* A format-3 record value: "SMR3", flags, lengths, full, list, facets. */
+static void smr3(strbuf *b, unsigned flags, const char *full, const char *list,
+                 const char *facets, size_t facets_len)
+{
+    b->len = 0;
+    strbuf_add(b, "SMR3", 4);
+    raw_be32(b, flags);
+    raw_be32(b, (uint32_t)strlen(full));
+    raw_be32(b, (uint32_t)strlen(list));
+    raw_be32(b, (uint32_t)facets_len);
+    strbuf_adds(b, full);
+    strbuf_adds(b, list);
+    strbuf_add(b, facets, facets_len);
+}
+
+static int walk_text(void *arg, const store_item *it);
+static int walk_facets(void *arg, const store_item *it);
+
+/* A format-3 directory (as the previous build wrote it) is converted at
+ * open: every record reads back with the same full text, list text, flags
+ * and facets, a value that was no record stays corrupt, the counters go
+ * on, and the directory then opens as format 4 without converting again. */
+static void test_format3_converted(void **state)
+{
+    (void)state;
+    char *dir = old_dir(3);
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi rec, meta;
+    assert_int_equal(mdb_env_create(&env), 0);
+    assert_int_equal(mdb_env_set_maxdbs(env, 4), 0);
+    assert_int_equal(mdb_env_set_mapsize(env, (size_t)16 << 20), 0);
+    assert_int_equal(mdb_env_open(env, dir, 0, 0644), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, "records", 0, &rec), 0);
+    assert_int_equal(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+    strbuf v = STRBUF_INIT;
+    unsigned char k[26];
+    /* 300 records of ~1.4 KB: the conversion splits pages as it goes */
+    char full[1400], list[40];
+    for (uint64_t id = 1; id <= 300; id++) {
+        snprintf(full, sizeof full, "{\"id\":%llu,\"pad\":\"%0*d\"}",
+                 (unsigned long long)id, 1300, 0);
+        snprintf(list, sizeof list, "{\"id\":%llu}", (unsigned long long)id);
+        smr3(&v, id == 7 ? STORE_F_DELETED : 0, full, list, "f\0x", id == 2 ? 3 : 0);
+        raw_key(k, 1, 1, 0, id);
+        MDB_val kv = {26, k}, vv = {v.len, v.p};
+        assert_int_equal(mdb_put(txn, rec, &kv, &vv, 0), 0);
+    }
+    raw_key(k, 2, 1, 0, 1); /* another resource, so walks of ns 1 pass */
+    MDB_val bk = {26, k}, bv = {5, "junk!"};
+    assert_int_equal(mdb_put(txn, rec, &bk, &bv, 0), 0);
+    /* the id counter of (1, 1): "seq" ns project, as store.c keys it */
+    unsigned char sk[13] = {'s', 'e', 'q', 0, 1};
+    raw_key(k, 1, 1, 0, 0);
+    memcpy(sk + 5, k + 2, 8);
+    unsigned char sv[8] = {0, 0, 0, 0, 0, 0, 0x01, 0x2d}; /* 301 */
+    MDB_val skv = {13, sk}, svv = {8, sv};
+    assert_int_equal(mdb_put(txn, meta, &skv, &svv, 0), 0);
+    assert_int_equal(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+    strbuf_free(&v);
+
+    for (int round = 0; round < 2; round++) {
+        sm_store *st = open_store(dir, STORE_DEFAULT_MAPSIZE);
+        store_rec r;
+        assert_int_equal(get(st, 1, 1, 250, &r), STORE_OK);
+        snprintf(full, sizeof full, "{\"id\":250,\"pad\":\"%0*d\"}", 1300, 0);
+        assert_string_equal(r.full, full);
+        assert_string_equal(r.list, "{\"id\":250}");
+        assert_int_equal(r.flags, 0);
+        store_rec_free(&r);
+        assert_int_equal(get(st, 1, 1, 7, &r), STORE_OK);
+        assert_int_equal(r.flags, STORE_F_DELETED);
+        assert_string_equal(r.list, "{\"id\":7}");
+        store_rec_free(&r);
+        assert_int_equal(get(st, 2, 1, 1, &r), STORE_ERROR);
+        sm_txn *t;
+        strbuf b = STRBUF_INIT;
+        assert_int_equal(store_begin(st, 0, &t), STORE_OK);
+        assert_int_equal(store_walk(t, 1, 1, 0, STORE_F_DELETED, 0, 2, walk_facets, &b, NULL),
+                         STORE_OK);
+        store_abort(t);
+        strbuf want = STRBUF_INIT;
+        for (int id = 1; id <= 2; id++)
+            strbuf_addf(&want, "%s%d:{\"id\":%d,\"pad\":\"%0*d\"}/{\"id\":%d}/",
+                        id > 1 ? "," : "", id, id, 1300, 0, id);
+        strbuf_add(&want, "f\0x", 3);
+        assert_int_equal(b.len, want.len);
+        assert_memory_equal(b.p, want.p, want.len);
+        strbuf_free(&want);
+        strbuf_free(&b);
+        assert_int_equal(next_id(st, 1, 1), 302 + round);
+        store_close(st);
+    }
+    unit_rmdir(dir);
+    free(dir);
+}
+
+static int walk_text(void *arg, const store_item *it)
+{
+    strbuf *b = arg;
+    if (b->len)
+        strbuf_addc(b, '|');
+    store_item_list(it, strbuf_extend(b, it->list_len));
+    return 0;
+}
+
+/* The list text given in pieces: spans of the full text and literals,
+ * concatenated; empty pieces vanish.  A span outside the full text is
+ * refused and writes nothing. */
+static void test_list_pieces(void **state)
+{
+    fx *f = *state;
+    const char *full = "{\"a\":1,\"b\":2,\"c\":3}";
+    store_seg segs[] = {
+        {NULL, 0, 7},          /* {"a":1, */
+        {"", 0, 0},            /* nothing */
+        {"\"x\":null,", 0, 9}, /* a literal */
+        {NULL, 13, 6},         /* "c":3} */
+    };
+    sm_txn *t;
+    assert_int_equal(store_begin(f->st, 1, &t), STORE_OK);
+    assert_int_equal(store_put_record(t, 1, 1, 0, 1, 0, full, strlen(full), segs, 4, "F", 1),
+                     STORE_OK);
+    assert_int_equal(store_put_record(t, 1, 1, 0, 2, 0, full, strlen(full), NULL, 0, NULL, 0),
+                     STORE_OK);
+    store_seg bad[] = {{NULL, 18, 2}};
+    assert_int_equal(store_put_record(t, 1, 1, 0, 3, 0, full, strlen(full), bad, 1, NULL, 0),
+                     STORE_ERROR);
+    store_seg past[] = {{NULL, 20, 1}};
+    assert_int_equal(store_put_record(t, 1, 1, 0, 3, 0, full, strlen(full), past, 1, NULL, 0),
+                     STORE_ERROR);
+    assert_int_equal(store_commit(t), STORE_OK);
+    store_rec r;
+    assert_int_equal(get(f->st, 1, 1, 1, &r), STORE_OK);
+    assert_string_equal(r.list, "{\"a\":1,\"x\":null,\"c\":3}");
+    assert_int_equal(r.list_len, strlen(r.list));
+    store_rec_free(&r);
+    assert_int_equal(get(f->st, 1, 1, 3, &r), STORE_NOTFOUND);
+    strbuf b = STRBUF_INIT;
+    int64_t count = 0;
+    assert_int_equal(store_begin(f->st, 0, &t), STORE_OK);
+    assert_int_equal(store_walk(t, 1, 1, 0, 0, 0, -1, walk_text, &b, &count), STORE_OK);
+    store_abort(t);
+    assert_int_equal(count, 2);
+    assert_string_equal(b.p, "{\"a\":1,\"x\":null,\"c\":3}|");
+    strbuf_free(&b);
+}
+
+/* A record whose list pieces point outside it reads as corrupt (a get
+ * answers STORE_ERROR, a walk stops with it) instead of being copied. */
+static void test_corrupt_pieces(void **state)
+{
+    fx *f = *state;
+    put(f->st, 1, 1, 1, 0, "{}", "{}");
+    store_close(f->st);
+    MDB_env *env;
+    MDB_txn *txn;
+    MDB_dbi rec;
+    assert_int_equal(mdb_env_create(&env), 0);
+    assert_int_equal(mdb_env_set_maxdbs(env, 4), 0);
+    assert_int_equal(mdb_env_open(env, f->dir, 0, 0644), 0);
+    assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+    assert_int_equal(mdb_dbi_open(txn, "records", 0, &rec), 0);
+    /* header: SMR4, flags, full 2, list 2, encoding 8, facets 0; a span of
+     * 2 bytes at offset 1 of a 2-byte full text */
+    strbuf v = STRBUF_INIT;
+    strbuf_add(&v, "SMR4", 4);
+    raw_be32(&v, 0);
+    raw_be32(&v, 2);
+    raw_be32(&v, 2);
+    raw_be32(&v, 8);
+    raw_be32(&v, 0);
+    strbuf_add(&v, "{}", 2);
+    raw_be32(&v, 2);
+    raw_be32(&v, 1);
+    unsigned char k[26];
+    raw_key(k, 1, 1, 0, 2);
+    MDB_val kv = {26, k}, vv = {v.len, v.p};
+    assert_int_equal(mdb_put(txn, rec, &kv, &vv, 0), 0);
+    assert_int_equal(mdb_txn_commit(txn), 0);
+    mdb_env_close(env);
+    strbuf_free(&v);
+    f->st = open_store(f->dir, STORE_DEFAULT_MAPSIZE);
+    store_rec r;
+    assert_int_equal(get(f->st, 1, 1, 1, &r), STORE_OK);
+    store_rec_free(&r);
+    assert_int_equal(get(f->st, 1, 1, 2, &r), STORE_ERROR);
+    sm_txn *t;
+    strbuf b = STRBUF_INIT;
+    assert_int_equal(store_begin(f->st, 0, &t), STORE_OK);
+    assert_int_equal(store_walk(t, 1, 1, 0, 0, 0, -1, walk_text, &b, NULL), STORE_ERROR);
+    store_abort(t);
+    strbuf_free(&b);
+}
+
+/* A fresh directory gets format 4 and opens again. */
+static void test_format4_reopens(void **state)
 {
     fx *f = *state;
     put(f->st, 1, 1, 1, 0, "{}", "{}");
@@ -442,9 +660,10 @@ static void test_open_errors(void **state)
 static int walk_facets(void *arg, const store_item *it)
 {
     strbuf *b = arg;
-    strbuf_addf(b, "%s%llu:%.*s/%.*s/", b->len ? "," : "",
-                (unsigned long long)it->id, (int)it->full_len, it->full,
-                (int)it->list_len, it->list);
+    strbuf_addf(b, "%s%llu:%.*s/", b->len ? "," : "",
+                (unsigned long long)it->id, (int)it->full_len, it->full);
+    store_item_list(it, strbuf_extend(b, it->list_len));
+    strbuf_addc(b, '/');
     strbuf_add(b, it->facets, it->facets_len); /* may hold NUL bytes */
     return 0;
 }
@@ -519,7 +738,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_keys_index, setup, teardown),
         cmocka_unit_test(test_format1_refused),
         cmocka_unit_test(test_format2_refused),
-        cmocka_unit_test_setup_teardown(test_format3_reopens, setup, teardown),
+        cmocka_unit_test(test_format3_converted),
+        cmocka_unit_test_setup_teardown(test_format4_reopens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_pieces, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_corrupt_pieces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_facets_walk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_txn_reuse, setup, teardown),
         cmocka_unit_test(test_open_errors),
