@@ -567,18 +567,13 @@ int store_get(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
         return rc;
     out->flags = it.flags;
     out->full_len = it.full_len;
-    out->list_len = it.list_len;
     out->full = sm_xstrndup(it.full, it.full_len);
-    out->list = sm_xmalloc(it.list_len + 1);
-    store_item_list(&it, out->list);
-    out->list[it.list_len] = '\0';
     return STORE_OK;
 }
 
 void store_rec_free(store_rec *rec)
 {
     free(rec->full);
-    free(rec->list);
     memset(rec, 0, sizeof *rec);
 }
 

@@ -62,12 +62,12 @@ enum { STORE_F_DELETED = 1u << 0 }; /* record flags: soft-deleted */
 typedef struct sm_store sm_store;
 typedef struct sm_txn sm_txn;
 
+/* A record as store_get copies it out: its flags and full text (a GET of
+ * one record needs nothing else; the list text is read by walks). */
 typedef struct store_rec {
     unsigned flags;
-    char *full; /* malloc'd copies, NUL-terminated */
+    char *full; /* malloc'd copy, NUL-terminated */
     size_t full_len;
-    char *list;
-    size_t list_len;
 } store_rec;
 
 /* Opens (creating dir and the environment when missing).  sync: fsync every
