@@ -9,7 +9,8 @@
  * `"key":value` text full's dump holds, so the item is a few spans of the
  * full text plus literals (braces, commas, defaults).  Neighbouring pieces
  * that the full text already has side by side merge into one span: a
- * dashboard's item is three spans and a "}".  The store keeps the spans
+ * 26-field record listed by 19 of its fields, in its order with two gaps,
+ * is three spans and a "}" (~30 bytes).  The store keeps the spans
  * (store.h), so a record costs about its full text instead of twice it.
  *
  * listtext_build() never fails (allocation failure aborts); the text it
