@@ -581,18 +581,9 @@ int store_put(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
               uint64_t id, unsigned flags, const char *full, size_t full_len,
               const char *list, size_t list_len)
 {
-    return store_put_facets(t, ns, project, parent, id, flags, full, full_len,
-                            list, list_len, NULL, 0);
-}
-
-int store_put_facets(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,
-                     uint64_t id, unsigned flags, const char *full,
-                     size_t full_len, const char *list, size_t list_len,
-                     const char *facets, size_t facets_len)
-{
     store_seg one = {list ? list : "", 0, list_len};
     return store_put_record(t, ns, project, parent, id, flags, full, full_len,
-                            &one, 1, facets, facets_len);
+                            &one, 1, NULL, 0);
 }
 
 int store_put_record(sm_txn *t, uint16_t ns, int64_t project, uint64_t parent,

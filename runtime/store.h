@@ -119,14 +119,11 @@ int store_put_record(sm_txn *txn, uint16_t ns, int64_t project,
                      uint64_t parent, uint64_t id, unsigned flags,
                      const char *full, size_t full_len, const store_seg *list,
                      size_t nseg, const char *facets, size_t facets_len);
-/* store_put_record with the list text given whole (one literal piece). */
+/* store_put_record with the list text given whole (one literal piece) and
+ * no facets. */
 int store_put(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
               uint64_t id, unsigned flags, const char *full, size_t full_len,
               const char *list, size_t list_len);
-int store_put_facets(sm_txn *txn, uint16_t ns, int64_t project,
-                     uint64_t parent, uint64_t id, unsigned flags,
-                     const char *full, size_t full_len, const char *list,
-                     size_t list_len, const char *facets, size_t facets_len);
 int store_del(sm_txn *txn, uint16_t ns, int64_t project, uint64_t parent,
               uint64_t id);
 

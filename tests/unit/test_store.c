@@ -706,7 +706,8 @@ static void test_facets_walk(void **state)
     fx *f = *state;
     sm_txn *t;
     assert_int_equal(store_begin(f->st, 1, &t), STORE_OK);
-    assert_int_equal(store_put_facets(t, 1, 1, 0, 1, 0, "F1", 2, "L1", 2, "x\0y", 3),
+    store_seg l1 = {"L1", 0, 2};
+    assert_int_equal(store_put_record(t, 1, 1, 0, 1, 0, "F1", 2, &l1, 1, "x\0y", 3),
                      STORE_OK);
     assert_int_equal(store_put(t, 1, 1, 0, 2, 0, "F2", 2, "L2", 2), STORE_OK);
     assert_int_equal(store_commit(t), STORE_OK);
