@@ -91,7 +91,11 @@ void history_record(sm_history *h, const history_entry *e)
     s->seq = ++h->seq;
     s->time_us = e->time_us;
     s->op_id = e->op_id;
-    snprintf(s->method, sizeof s->method, "%s", e->method ? e->method : "");
+    /* a bounded copy, not snprintf: this runs on every request (~500
+     * instructions of a GET's ~50 k went to formatting a method name) */
+    size_t ml = e->method ? strnlen(e->method, sizeof s->method - 1) : 0;
+    memcpy(s->method, e->method ? e->method : "", ml);
+    s->method[ml] = '\0';
     s->status = e->status;
     s->problem = (uint8_t)(e->problem != 0);
     s->has_query = e->query != NULL;
