@@ -12,7 +12,6 @@
  */
 #include "history.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
